@@ -1,0 +1,73 @@
+//! `Box`, `Vec` and `String` generic over the [`Allocator`](alloc::Allocator) trait, and the
+//! allocators to put under them.
+//!
+//! Rust's standard collections can only allocate from the global heap on stable, and
+//! `String` cannot be given an allocator even on nightly. allockit reimplements them with
+//! an allocator parameter `A` (defaulting to [`Global`](alloc::Global), the global heap),
+//! so that the same code can put its data in a bump arena, a pool, a counting wrapper or
+//! anything else that implements the trait:
+//!
+//! ```
+//! use allockit::{Vec, vec};
+//! use allockit::alloc::Global;
+//!
+//! // Exactly std's API...
+//! let mut v = vec![1, 2, 3];
+//! v.push(4);
+//! assert_eq!(v, [1, 2, 3, 4]);
+//!
+//! // ...with the allocator as a parameter.
+//! let mut w: Vec<u8, Global> = Vec::new_in(Global);
+//! w.extend_from_slice(b"hello");
+//! assert_eq!(w.capacity(), 8); // std's growth rule: 8 is the minimum for bytes
+//! ```
+//!
+//! # What is inside
+//!
+//! | module                  | what it holds                                                       |
+//! |-------------------------|---------------------------------------------------------------------|
+//! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
+//! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
+//! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
+//! | [`TryReserveError`]     | why a fallible reservation failed                                   |
+//!
+//! # Nightly and stable
+//!
+//! Without features, the collections are bounded on [`allocator_api2`]'s `Allocator`
+//! (0.2, the trait hashbrown and bumpalo use on stable), so `hashbrown::HashMap::new_in`
+//! and allockit's collections can share one allocator. With `--features nightly` they are
+//! bounded on core's unstable `core::alloc::Allocator` instead, so everything also works
+//! with std's own `Vec::new_in` and hashbrown's `nightly` feature; on nightly, `Vec`'s
+//! destructor is also `#[may_dangle]` like std's.
+//!
+//! # Features
+//!
+//! - `std` (default): `std::io::Write` for `Vec<u8, A>`.
+//! - `nightly`: core's `Allocator` trait and the unstable language features that std's own
+//!   collections use.
+//!
+//! # Unsafe code
+//!
+//! Every `unsafe` block names the invariant it relies on in a `// SAFETY:` comment, every
+//! `unsafe fn` has a `# Safety` section of *must* conditions, and each type states its
+//! invariants once, in its doc comment. The test suite runs under AddressSanitizer and
+//! checks every collection operation against std's own collections.
+
+#![no_std]
+#![cfg_attr(feature = "nightly", feature(allocator_api, dropck_eyepatch))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(unsafe_op_in_unsafe_fn, missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
+
+extern crate alloc as alloc_crate;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod alloc;
+mod error;
+mod range;
+pub mod raw_vec;
+pub mod vec;
+
+pub use error::{TryReserveError, TryReserveErrorKind};
+pub use vec::Vec;

@@ -56,6 +56,8 @@
 #![no_std]
 #![cfg_attr(feature = "nightly", feature(allocator_api, dropck_eyepatch))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Doctests opt into the unstable trait exactly when the crate does, as users must.
+#![doc(test(attr(cfg_attr(feature = "nightly", feature(allocator_api)))))]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
@@ -70,4 +72,9 @@ pub mod raw_vec;
 pub mod vec;
 
 pub use error::{TryReserveError, TryReserveErrorKind};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use vec::Vec;

@@ -1,7 +1,7 @@
 //! The [`vec!`](crate::vec!) macro and the helper behind its `[x; n]` form.
 
 use super::Vec;
-use crate::alloc::{Allocator, Global};
+use crate::alloc::Allocator;
 
 /// Creates a [`Vec`](crate::Vec) containing the arguments, like std's `vec!`, with an
 /// optional allocator given first as `in alloc;`.
@@ -45,13 +45,6 @@ macro_rules! vec {
     ($($x:expr),+ $(,)?) => {
         $crate::Vec::from_array_in([$($x),+], $crate::alloc::Global)
     };
-}
-
-/// `vec![elem; n]` over the global allocator.
-#[doc(hidden)]
-#[track_caller]
-pub fn from_elem<T: Clone>(elem: T, n: usize) -> Vec<T, Global> {
-    from_elem_in(elem, n, Global)
 }
 
 /// `vec![in alloc; elem; n]`: `n - 1` clones of `elem`, then `elem` itself.

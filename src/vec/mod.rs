@@ -81,7 +81,7 @@ pub use drain::Drain;
 pub use extract_if::ExtractIf;
 pub use into_iter::IntoIter;
 #[doc(hidden)]
-pub use macros::{from_elem, from_elem_in};
+pub use macros::from_elem_in;
 pub use splice::Splice;
 
 /// A contiguous growable array type, written `Vec<T, A>`, with std's API and an allocator

@@ -1,0 +1,125 @@
+//! Self-tests of the harness: each check in `common` must actually fire, or the tests that
+//! rely on it prove nothing.
+
+use std::mem::ManuallyDrop;
+use std::ptr::{self, NonNull};
+
+use allockit::alloc::{Allocator, Layout};
+
+use crate::common::drop_counter::{self, Counts, Tracked, TrackedZst};
+use crate::common::panics::{catch, expect_panic};
+use crate::common::test_alloc::{FRESH, FailPlan, SharedAlloc, TestAlloc};
+
+#[test]
+fn test_alloc_rejects_bad_frees() {
+    let alloc = TestAlloc::new();
+    let layout = Layout::from_size_align(24, 8).unwrap();
+    let block = alloc.allocate(layout).unwrap();
+    let ptr = block.cast::<u8>();
+    // SAFETY: the block is 24 fresh bytes.
+    assert!(unsafe { block.as_ref() }.iter().all(|&b| b == FRESH));
+    let wrong_size = Layout::from_size_align(16, 8).unwrap();
+    let wrong_align = Layout::from_size_align(24, 16).unwrap();
+    // SAFETY: the allocator checks the layout and panics before freeing anything.
+    let m = expect_panic(|| unsafe { alloc.deallocate(ptr, wrong_size) });
+    assert!(m.contains("does not fit"), "{m}");
+    // SAFETY: as above.
+    let m = expect_panic(|| unsafe { alloc.deallocate(ptr, wrong_align) });
+    assert!(m.contains("does not fit"), "{m}");
+    // SAFETY: 8 bytes into a 24-byte block, so in bounds and not null.
+    let inner = unsafe { NonNull::new_unchecked(ptr.as_ptr().add(8)) };
+    // SAFETY: as above.
+    let m = expect_panic(|| unsafe { alloc.deallocate(inner, layout) });
+    assert!(m.contains("not a live block"), "{m}");
+    // SAFETY: as above: a grow to a smaller size is refused before anything happens.
+    let m = expect_panic(|| unsafe { alloc.grow(ptr, layout, wrong_size) });
+    assert!(m.contains("smaller"), "{m}");
+    let bigger = Layout::from_size_align(32, 8).unwrap();
+    // SAFETY: as above.
+    let m = expect_panic(|| unsafe { alloc.shrink(ptr, layout, bigger) });
+    assert!(m.contains("larger"), "{m}");
+    assert_eq!(alloc.stats().live_blocks, 1);
+    // SAFETY: the block is live with `layout`.
+    let moved = unsafe { alloc.grow(ptr, layout, bigger) }.unwrap().cast::<u8>();
+    assert_eq!(alloc.layout_of(moved.as_ptr()), Some(bigger));
+    assert_eq!(alloc.layout_of(ptr.as_ptr()), None, "grow always moves the block");
+    // SAFETY: freed once, with its current layout.
+    unsafe { alloc.deallocate(moved, bigger) };
+    alloc.assert_no_leaks();
+    let m = expect_panic(|| {
+        let _leak = alloc.allocate(layout).unwrap();
+        alloc.assert_no_leaks();
+    });
+    assert!(m.contains("leaked"), "{m}");
+}
+
+#[test]
+fn test_alloc_slack_fits() {
+    let alloc = TestAlloc::with_slack(8);
+    let layout = Layout::from_size_align(16, 8).unwrap();
+    let block = alloc.allocate(layout).unwrap();
+    assert_eq!(block.len(), 24);
+    // Any size between the requested one and the returned length fits.
+    let returned = Layout::from_size_align(24, 8).unwrap();
+    // SAFETY: the block is live and 24 fits it.
+    unsafe { alloc.deallocate(block.cast(), returned) };
+    alloc.assert_no_leaks();
+}
+
+#[test]
+fn fail_plans() {
+    let layout = Layout::new::<u64>();
+    let outcomes = |alloc: &TestAlloc| -> Vec<bool> {
+        (0..5)
+            .map(|_| match alloc.allocate(layout) {
+                Ok(b) => {
+                    // SAFETY: just allocated with `layout`.
+                    unsafe { alloc.deallocate(b.cast(), layout) };
+                    true
+                }
+                Err(_) => false,
+            })
+            .collect()
+    };
+    assert_eq!(outcomes(&TestAlloc::failing(FailPlan::Nth(3))), [true, true, false, true, true]);
+    assert_eq!(
+        outcomes(&TestAlloc::failing(FailPlan::AllAfter(2))),
+        [true, true, false, false, false]
+    );
+    let alloc = TestAlloc::new();
+    alloc.fail_all();
+    assert_eq!(outcomes(&alloc), [false; 5]);
+    alloc.disarm();
+    assert_eq!(outcomes(&alloc), [true; 5]);
+    assert_eq!(alloc.stats().failed, 5);
+    let shared = SharedAlloc::new();
+    let copy = shared.clone();
+    assert_eq!(shared.handles(), 2);
+    drop(copy);
+    assert_eq!(shared.handles(), 1);
+}
+
+#[test]
+fn drop_counter_catches_double_drops_and_counts() {
+    drop_counter::reset();
+    let t = ManuallyDrop::new(Tracked::new(1));
+    // SAFETY: two bitwise copies of a value without heap memory; the second drop is the
+    // double drop the ledger must catch (it only touches the ledger).
+    let (a, b) = unsafe { (ptr::read(&*t), ptr::read(&*t)) };
+    drop(a);
+    let m = expect_panic(|| drop(b));
+    assert!(m.contains("double drop"), "{m}");
+    let u = Tracked::new(2);
+    drop_counter::panic_on_clone(2);
+    let c = u.clone();
+    assert_eq!(expect_panic(|| u.clone()), drop_counter::CLONE_PANIC);
+    drop_counter::panic_on_drop(1);
+    assert_eq!(expect_panic(|| drop(c)), drop_counter::DROP_PANIC);
+    drop(u);
+    let z = TrackedZst::new();
+    drop(z.clone());
+    drop(z);
+    assert_eq!(drop_counter::counts(), Counts { created: 5, dropped: 5 });
+    assert_eq!(catch(|| 7), Ok(7));
+    assert_eq!(catch(|| -> u8 { panic!("x{}", 1) }), Err("x1".to_owned()));
+}

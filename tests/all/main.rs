@@ -1,0 +1,19 @@
+//! The one integration-test binary of allockit.
+//!
+//! - `common/`: the shared harness: test allocators ([`common::test_alloc`]), drop-counting
+//!   element types ([`common::drop_counter`]), panic helpers ([`common::panics`]) and the
+//!   differential driver that runs every `Vec` operation on std's `Vec` and on ours
+//!   ([`common::vec_model`]).
+//! - `harness`: self-tests proving the harness's checks fire.
+//! - `vec/`: the tests of [`allockit::Vec`], one module per area.
+
+// Implementing or calling core's unstable `Allocator` trait needs the feature gate here
+// too when the crate is built on it.
+#![cfg_attr(feature = "nightly", feature(allocator_api))]
+// The tests drive std's own `Vec` as the model, including methods newer than the crate's
+// MSRV (`pop_if`, `extract_if`); the test suite runs on stable 1.95 and nightly only.
+#![allow(clippy::incompatible_msrv)]
+
+mod common;
+mod harness;
+mod vec;

@@ -27,6 +27,7 @@
 //! | module                  | what it holds                                                       |
 //! |-------------------------|---------------------------------------------------------------------|
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
+//! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
@@ -54,7 +55,22 @@
 //! checks every collection operation against std's own collections.
 
 #![no_std]
-#![cfg_attr(feature = "nightly", feature(allocator_api, dropck_eyepatch))]
+#![cfg_attr(
+    feature = "nightly",
+    feature(
+        allocator_api,
+        dropck_eyepatch,
+        coerce_unsized,
+        dispatch_from_dyn,
+        unsize,
+        pin_coerce_unsized_trait,
+        unboxed_closures,
+        fn_traits,
+        tuple_trait
+    )
+)]
+// Doctests that name `allockit::alloc::Global` use core's unstable item under `nightly`.
+#![cfg_attr(feature = "nightly", doc(test(attr(feature(allocator_api)))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
@@ -64,10 +80,12 @@ extern crate alloc as alloc_crate;
 extern crate std;
 
 pub mod alloc;
+pub mod boxed;
 mod error;
 mod range;
 pub mod raw_vec;
 pub mod vec;
 
+pub use boxed::Box;
 pub use error::{TryReserveError, TryReserveErrorKind};
 pub use vec::Vec;

@@ -29,7 +29,7 @@
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
 //! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
-//! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
+//! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable

@@ -49,7 +49,7 @@
 //! # Errors and panics
 //!
 //! Each allocating constructor has a `try_` twin that returns the error instead of calling
-//! [`handle_alloc_error`](crate::alloc::handle_alloc_error), and leaves nothing allocated
+//! [`handle_alloc_error`], and leaves nothing allocated
 //! when it fails. The slice constructors check the size `len × size_of::<T>()`: one that
 //! overflows or exceeds `isize::MAX` panics with "capacity overflow" (or is
 //! [`CapacityOverflow`](crate::TryReserveErrorKind::CapacityOverflow) for the `try_`
@@ -164,7 +164,7 @@ impl<T> Box<T> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -204,7 +204,7 @@ impl<T> Box<T> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -247,7 +247,7 @@ impl<T> Box<T> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -289,7 +289,7 @@ impl<T> Box<T> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -312,7 +312,7 @@ impl<T, A: Allocator> Box<T, A> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -358,7 +358,7 @@ impl<T, A: Allocator> Box<T, A> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -403,7 +403,7 @@ impl<T, A: Allocator> Box<T, A> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples
@@ -463,7 +463,7 @@ impl<T, A: Allocator> Box<T, A> {
     ///
     /// # Panics
     ///
-    /// Calls [`handle_alloc_error`](crate::alloc::handle_alloc_error) if the allocator
+    /// Calls [`handle_alloc_error`] if the allocator
     /// fails.
     ///
     /// # Examples

@@ -31,7 +31,7 @@ impl<T: Clone> From<&[T]> for Box<[T]> {
     /// ```
     #[track_caller]
     fn from(slice: &[T]) -> Self {
-        Vec::from(slice).into_boxed_slice()
+        Box::clone_from_slice_in(slice, Global)
     }
 }
 

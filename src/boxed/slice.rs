@@ -216,6 +216,18 @@ impl<T, A: Allocator> Box<[T], A> {
         unsafe { Box::from_raw_in(slice, alloc) }
     }
 
+    /// Clones `slice` into a new boxed slice in `alloc` (one exact allocation; a
+    /// panicking `clone` drops the clones made so far and frees the block).
+    #[track_caller]
+    pub(super) fn clone_from_slice_in(slice: &[T], alloc: A) -> Self
+    where
+        T: Clone,
+    {
+        let mut v = Vec::with_capacity_in(slice.len(), alloc);
+        v.extend_from_slice(slice);
+        v.into_boxed_slice()
+    }
+
     /// Turns the boxed slice into a vector whose length and capacity are the slice's
     /// length, without copying or reallocating.
     ///

@@ -15,7 +15,6 @@ use core::task::{Context, Poll};
 
 use super::Box;
 use crate::alloc::Allocator;
-use crate::vec::Vec;
 
 impl<T: ?Sized, A: Allocator> Deref for Box<T, A> {
     type Target = T;
@@ -72,9 +71,7 @@ impl<T: Clone, A: Allocator + Clone> Clone for Box<[T], A> {
     /// assert_eq!(a.clone(), a);
     /// ```
     fn clone(&self) -> Self {
-        let mut v = Vec::with_capacity_in(self.len(), self.alloc.clone());
-        v.extend_from_slice(self);
-        v.into_boxed_slice()
+        Box::clone_from_slice_in(self, self.alloc.clone())
     }
 
     /// Clones into the existing slice when the lengths agree; otherwise makes a new one.
@@ -97,11 +94,7 @@ impl<A: Allocator + Clone> Clone for Box<str, A> {
     /// assert_eq!(a.clone(), a);
     /// ```
     fn clone(&self) -> Self {
-        let bytes: Box<[u8], A> = {
-            let mut v = Vec::with_capacity_in(self.len(), self.alloc.clone());
-            v.extend_from_slice(self.as_bytes());
-            v.into_boxed_slice()
-        };
+        let bytes = Box::clone_from_slice_in(self.as_bytes(), self.alloc.clone());
         // SAFETY: the bytes were copied from a `str`, so they are UTF-8.
         unsafe { Box::from_boxed_utf8_unchecked(bytes) }
     }

@@ -27,8 +27,9 @@
 //! | module                  | what it holds                                                       |
 //! |-------------------------|---------------------------------------------------------------------|
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
+//! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
-//! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
+//! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable
@@ -54,7 +55,20 @@
 //! checks every collection operation against std's own collections.
 
 #![no_std]
-#![cfg_attr(feature = "nightly", feature(allocator_api, dropck_eyepatch))]
+#![cfg_attr(
+    feature = "nightly",
+    feature(
+        allocator_api,
+        dropck_eyepatch,
+        coerce_unsized,
+        dispatch_from_dyn,
+        unsize,
+        pin_coerce_unsized_trait,
+        unboxed_closures,
+        fn_traits,
+        tuple_trait
+    )
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Doctests opt into the unstable trait exactly when the crate does, as users must.
 #![doc(test(attr(cfg_attr(feature = "nightly", feature(allocator_api)))))]
@@ -66,11 +80,13 @@ extern crate alloc as alloc_crate;
 extern crate std;
 
 pub mod alloc;
+pub mod boxed;
 mod error;
 mod range;
 pub mod raw_vec;
 pub mod vec;
 
+pub use boxed::Box;
 pub use error::{TryReserveError, TryReserveErrorKind};
 
 /// The README's examples, compiled and run as doctests.

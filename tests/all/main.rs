@@ -6,6 +6,7 @@
 //!   ([`common::vec_model`]).
 //! - `harness`: self-tests proving the harness's checks fire.
 //! - `vec/`: the tests of [`allockit::Vec`], one module per area.
+//! - `boxed/`: the tests of [`allockit::Box`], one module per area.
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
@@ -14,6 +15,7 @@
 // MSRV (`pop_if`, `extract_if`); the test suite runs on stable 1.95 and nightly only.
 #![allow(clippy::incompatible_msrv)]
 
+mod boxed;
 mod common;
 mod harness;
 mod vec;

@@ -846,34 +846,51 @@ impl<T, A: Allocator> Vec<T, A> {
             }
         }
 
+        /// Visits elements until the end (or, in the first phase, until the first
+        /// rejection). With `AFTER_DELETE == false` no hole exists yet, so kept elements
+        /// stay where they are and the loop never copies; the second phase moves each kept
+        /// element back over the holes. Splitting the loop keeps that test out of the
+        /// per-element work.
+        #[inline(always)]
+        fn visit<T, A: Allocator, F: FnMut(&mut T) -> bool, const AFTER_DELETE: bool>(
+            g: &mut BackshiftOnDrop<'_, T, A>,
+            keep: &mut F,
+        ) {
+            let base = g.vec.as_mut_ptr();
+            while g.processed < g.original_len {
+                // SAFETY: `processed < original_len`, so the slot is initialised and not
+                // yet visited; the vector's length is 0, so nothing else touches it.
+                let current = unsafe { &mut *base.add(g.processed) };
+                if keep(current) {
+                    if AFTER_DELETE {
+                        // SAFETY: the destination is a hole `deleted > 0` slots back; the
+                        // source becomes a hole once `processed` advances.
+                        unsafe {
+                            ptr::copy_nonoverlapping(current, base.add(g.processed - g.deleted), 1)
+                        };
+                    }
+                    g.processed += 1;
+                } else {
+                    // Count the element as gone before dropping it, so a panicking
+                    // destructor does not make the guard move it back.
+                    g.processed += 1;
+                    g.deleted += 1;
+                    // SAFETY: the element is initialised and no longer reachable.
+                    unsafe { ptr::drop_in_place(current) };
+                    if !AFTER_DELETE {
+                        return;
+                    }
+                }
+            }
+        }
+
         let original_len = self.len;
         // Until the guard runs, the vector claims no elements, so even a leaked guard
         // cannot lead to a double drop.
         self.len = 0;
         let mut g = BackshiftOnDrop { vec: self, processed: 0, deleted: 0, original_len };
-        while g.processed < original_len {
-            // SAFETY: `processed < original_len`, so the slot is initialised and not yet
-            // visited; the guard keeps the vector from touching it meanwhile.
-            let current = unsafe { &mut *g.vec.as_mut_ptr().add(g.processed) };
-            if keep(current) {
-                if g.deleted > 0 {
-                    // SAFETY: the destination is a hole `deleted` slots back; the source
-                    // becomes a hole once `processed` advances.
-                    unsafe {
-                        let hole = g.vec.as_mut_ptr().add(g.processed - g.deleted);
-                        ptr::copy_nonoverlapping(current, hole, 1);
-                    }
-                }
-                g.processed += 1;
-            } else {
-                // Count the element as gone before dropping it, so a panicking destructor
-                // does not make the guard move it back.
-                g.processed += 1;
-                g.deleted += 1;
-                // SAFETY: the element is initialised and no longer reachable.
-                unsafe { ptr::drop_in_place(current) };
-            }
-        }
+        visit::<T, A, F, false>(&mut g, &mut keep);
+        visit::<T, A, F, true>(&mut g, &mut keep);
         drop(g);
     }
 

@@ -29,6 +29,7 @@
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
+//! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8, A>`), [`format!`], [`try_format!`] |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable
@@ -67,7 +68,9 @@ pub mod alloc;
 mod error;
 mod range;
 pub mod raw_vec;
+pub mod string;
 pub mod vec;
 
 pub use error::{TryReserveError, TryReserveErrorKind};
+pub use string::String;
 pub use vec::Vec;

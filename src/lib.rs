@@ -29,7 +29,7 @@
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
-//! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8, A>`), [`format!`], [`try_format!`] |
+//! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8, A>`), [`format_string!`], [`try_format_string!`] |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable

@@ -1,14 +1,14 @@
-//! Formatting straight into a `String<A>`: the [`format!`](crate::format!) and
-//! [`try_format!`](crate::try_format!) macros and the functions behind them.
+//! Formatting straight into a `String<A>`: the [`format_string!`](crate::format_string!) and
+//! [`try_format_string!`](crate::try_format_string!) macros and the functions behind them.
 //!
 //! Both write the pieces of a `fmt::Arguments` into the string through [`fmt::Write`], so
 //! no std `String` is built in between and every byte comes from the given allocator. A
-//! format string without arguments (`format!("plain")`) is copied in one allocation of
+//! format string without arguments (`format_string!("plain")`) is copied in one allocation of
 //! exactly its length, as std does. (std also pre-sizes other strings from the
 //! lengths of the literal pieces; that estimate is not reachable on stable Rust, so these
 //! start empty and grow by the usual rule.)
 //!
-//! `try_format!` writes with [`String::try_push_str`]: when an allocation fails, the
+//! `try_format_string!` writes with [`String::try_push_str`]: when an allocation fails, the
 //! writer records the [`TryReserveError`] and returns `fmt::Error`, which stops
 //! formatting; the error is then reported and the partial string freed.
 
@@ -19,13 +19,13 @@ use crate::alloc::Allocator;
 use crate::error::TryReserveError;
 
 /// Formats `args` into a new `String` in `alloc`; the function behind
-/// [`format!`](crate::format!).
+/// [`format_string!`](crate::format_string!).
 ///
 /// # Panics
 ///
-/// "a Display implementation returned an error unexpectedly" if a formatting trait
-/// implementation returns an error (as std's `format!`); "capacity overflow" if the
-/// string cannot grow.
+/// "a formatting trait implementation returned an error when the underlying stream did
+/// not: Error" if a formatting trait implementation returns an error (as std's
+/// `format!`); "capacity overflow" if the string cannot grow.
 ///
 /// # Examples
 ///
@@ -49,12 +49,11 @@ pub fn format_in<A: Allocator>(args: fmt::Arguments<'_>, alloc: A) -> String<A> 
 }
 
 /// Formats `args` into a new `String` in `alloc`, reporting allocation failure; the
-/// function behind [`try_format!`](crate::try_format!).
+/// function behind [`try_format_string!`](crate::try_format_string!).
 ///
 /// # Panics
 ///
-/// "a Display implementation returned an error unexpectedly" if a formatting trait
-/// implementation returns an error of its own (as std's `format!`).
+/// As [`format_in`], if a formatting trait implementation returns an error of its own.
 ///
 /// # Errors
 ///
@@ -69,7 +68,10 @@ pub fn format_in<A: Allocator>(args: fmt::Arguments<'_>, alloc: A) -> String<A> 
 /// let s = try_format_in(format_args!("{:?}", [1, 2]), Global).unwrap();
 /// assert_eq!(s, "[1, 2]");
 /// ```
-pub fn try_format_in<A: Allocator>(args: fmt::Arguments<'_>, alloc: A) -> Result<String<A>, TryReserveError> {
+pub fn try_format_in<A: Allocator>(
+    args: fmt::Arguments<'_>,
+    alloc: A,
+) -> Result<String<A>, TryReserveError> {
     let mut writer = TryWriter { string: String::new_in(alloc), error: None };
     if let Some(s) = args.as_str() {
         writer.string.try_reserve_exact(s.len())?;
@@ -107,24 +109,26 @@ impl<A: Allocator> fmt::Write for TryWriter<A> {
     }
 }
 
-/// std's panic when a formatting impl fails on its own.
+/// std's panic (from `format!`) when a formatting impl fails on its own.
 #[cold]
 #[inline(never)]
 #[track_caller]
 fn formatting_failed() -> ! {
-    panic!("a Display implementation returned an error unexpectedly");
+    panic!(
+        "a formatting trait implementation returned an error when the underlying stream did not: Error"
+    );
 }
 
 /// Formats into an allockit [`String`](crate::String), like std's `format!`, with an
 /// optional allocator given first as `in alloc,`.
 ///
-/// - `format!("x = {}", x)` formats into a `String<Global>`;
-/// - `format!(in alloc, "x = {}", x)` formats into a `String<A>` allocated from `alloc`.
+/// - `format_string!("x = {}", x)` formats into a `String<Global>`;
+/// - `format_string!(in alloc, "x = {}", x)` formats into a `String<A>` allocated from
+///   `alloc`.
 ///
-/// The text is written straight into the new string (see [`format_in`]). With
-/// `use allockit::*` (or `use allockit::format`), this macro shadows std's prelude
-/// `format!` in that scope and returns allockit's `String` (which converts to std's
-/// without copying when needed); to keep std's, import the items you need by name.
+/// The text is written straight into the new string (see [`format_in`]). The name is not
+/// `format!` on purpose: a `format!` exported from allockit would be ambiguous with std's
+/// prelude macro wherever `use allockit::*;` is in scope (a hard error, not shadowing).
 ///
 /// # Panics
 ///
@@ -136,13 +140,13 @@ fn formatting_failed() -> ! {
 /// use allockit::alloc::Global;
 ///
 /// let name = "wörld";
-/// let a = allockit::format!("hello {name}!");
-/// let b = allockit::format!(in &Global, "{:>5}|{:.2}", 42, 1.0 / 3.0);
+/// let a = allockit::format_string!("hello {name}!");
+/// let b = allockit::format_string!(in &Global, "{:>5}|{:.2}", 42, 1.0 / 3.0);
 /// assert_eq!(a, "hello wörld!");
 /// assert_eq!(b, "   42|0.33");
 /// ```
 #[macro_export]
-macro_rules! format {
+macro_rules! format_string {
     (in $alloc:expr, $($arg:tt)+) => {
         $crate::string::format_in(::core::format_args!($($arg)+), $alloc)
     };
@@ -151,12 +155,12 @@ macro_rules! format {
     };
 }
 
-/// The fallible form of [`format!`](crate::format!): a
+/// The fallible form of [`format_string!`](crate::format_string!): a
 /// `Result<String<A>, TryReserveError>` that is `Err` when the allocator fails (or the
 /// string would exceed `isize::MAX` bytes), instead of aborting.
 ///
-/// - `try_format!("x = {}", x)` over the global allocator;
-/// - `try_format!(in alloc, "x = {}", x)` over `alloc`.
+/// - `try_format_string!("x = {}", x)` over the global allocator;
+/// - `try_format_string!(in alloc, "x = {}", x)` over `alloc`.
 ///
 /// # Panics
 ///
@@ -167,12 +171,12 @@ macro_rules! format {
 /// ```
 /// use allockit::alloc::Global;
 ///
-/// let s = allockit::try_format!(in Global, "{}-{}", 'a', 2).unwrap();
+/// let s = allockit::try_format_string!(in Global, "{}-{}", 'a', 2).unwrap();
 /// assert_eq!(s, "a-2");
-/// assert_eq!(allockit::try_format!("{:03}", 7).unwrap(), "007");
+/// assert_eq!(allockit::try_format_string!("{:03}", 7).unwrap(), "007");
 /// ```
 #[macro_export]
-macro_rules! try_format {
+macro_rules! try_format_string {
     (in $alloc:expr, $($arg:tt)+) => {
         $crate::string::try_format_in(::core::format_args!($($arg)+), $alloc)
     };

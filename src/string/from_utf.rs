@@ -88,7 +88,10 @@ impl<A: Allocator> FromUtf8Error<A> {
 
 impl<A: Allocator> fmt::Debug for FromUtf8Error<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FromUtf8Error").field("bytes", &self.bytes).field("error", &self.error).finish()
+        f.debug_struct("FromUtf8Error")
+            .field("bytes", &self.bytes)
+            .field("error", &self.error)
+            .finish()
     }
 }
 
@@ -284,7 +287,9 @@ impl<A: Allocator> String<A> {
     #[track_caller]
     pub fn from_utf16_lossy_in(v: &[u16], alloc: A) -> Self {
         let mut s = String::new_in(alloc);
-        s.extend(char::decode_utf16(v.iter().copied()).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)));
+        s.extend(
+            char::decode_utf16(v.iter().copied()).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)),
+        );
         s
     }
 }

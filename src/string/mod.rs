@@ -18,7 +18,7 @@
 //! assert_eq!(s.to_uppercase(), "GRÜSSE!"); // a `str` method, through `Deref`
 //!
 //! let n = 42;
-//! let t = allockit::format!(in Global, "n = {n}");
+//! let t = allockit::format_string!(in Global, "n = {n}");
 //! assert_eq!(t, "n = 42");
 //! ```
 //!
@@ -49,8 +49,8 @@
 //!
 //! # Formatting
 //!
-//! [`format!`](crate::format!) formats straight into a `String<A>` (`format!(in alloc, ...)`
-//! or, over [`Global`], `format!(...)`); [`try_format!`](crate::try_format!) reports an
+//! [`format_string!`](crate::format_string!) formats straight into a `String<A>` (`format!(in alloc, ...)`
+//! or, over [`Global`], `format!(...)`); [`try_format_string!`](crate::try_format_string!) reports an
 //! allocation failure instead of aborting.
 //!
 //! # Not here yet
@@ -302,7 +302,12 @@ impl<A: Allocator> String<A> {
     /// assert_eq!(s, "ok");
     /// ```
     #[inline]
-    pub unsafe fn from_raw_parts_in(buf: *mut u8, length: usize, capacity: usize, alloc: A) -> Self {
+    pub unsafe fn from_raw_parts_in(
+        buf: *mut u8,
+        length: usize,
+        capacity: usize,
+        alloc: A,
+    ) -> Self {
         // SAFETY: forwarded: the caller guarantees a valid buffer holding UTF-8.
         String { vec: unsafe { Vec::from_raw_parts_in(buf, length, capacity, alloc) } }
     }
@@ -829,8 +834,9 @@ impl<A: Allocator> String<A> {
     /// Keeps only the `char`s for which `keep` returns `true`, visiting each once, in
     /// order.
     ///
-    /// If `keep` panics, the string keeps the `char`s kept so far, followed by the ones
-    /// not yet visited (the one being visited included); it stays valid UTF-8.
+    /// If `keep` panics, the string is left holding only the `char`s kept so far (the one
+    /// being visited and the rest are removed), as std's `retain` does; it stays valid
+    /// UTF-8.
     ///
     /// # Examples
     ///
@@ -842,34 +848,26 @@ impl<A: Allocator> String<A> {
     /// assert_eq!(s, "aöü");
     /// ```
     pub fn retain<F: FnMut(char) -> bool>(&mut self, mut keep: F) {
-        /// Closes the gap on drop, so a panicking predicate leaves valid UTF-8.
+        /// Sets the length to the kept bytes on drop (at the end, or when `keep` panics),
+        /// so the string is valid UTF-8 whatever happens.
         struct Guard<'a, A: Allocator> {
             vec: &'a mut Vec<u8, A>,
-            /// Bytes `..idx` have been visited.
+            /// Bytes `..idx` have been visited; `idx` is a char boundary.
             idx: usize,
-            /// Bytes removed so far: the kept ones sit at `..idx - deleted`.
+            /// Bytes removed so far: the kept chars sit, whole, at `..idx - deleted`.
             deleted: usize,
-            /// The original length.
-            len: usize,
         }
 
         impl<A: Allocator> Drop for Guard<'_, A> {
             fn drop(&mut self) {
-                // SAFETY: `..idx - deleted` holds the kept chars (whole ones, so UTF-8),
-                // `idx..len` the unvisited ones, starting on a boundary; moving the latter
-                // down next to the former gives valid UTF-8 of the new length.
-                unsafe {
-                    let base = self.vec.as_mut_ptr();
-                    if self.deleted > 0 {
-                        ptr::copy(base.add(self.idx), base.add(self.idx - self.deleted), self.len - self.idx);
-                    }
-                    self.vec.set_len(self.len - self.deleted);
-                }
+                // SAFETY: `..idx - deleted` holds whole kept chars, so it is UTF-8, and it
+                // is at most the length.
+                unsafe { self.vec.set_len(self.idx - self.deleted) };
             }
         }
 
         let len = self.len();
-        let mut g = Guard { vec: &mut self.vec, idx: 0, deleted: 0, len };
+        let mut g = Guard { vec: &mut self.vec, idx: 0, deleted: 0 };
         while g.idx < len {
             // SAFETY: `idx < len` is on a char boundary of the original UTF-8 bytes, which
             // are untouched at `idx..len` (only bytes below `idx` are written).
@@ -1075,10 +1073,11 @@ impl<A: Allocator> String<A> {
     /// Resolves `range` and checks both ends are char boundaries, with std's messages.
     #[track_caller]
     fn char_range<R: RangeBounds<usize>>(&self, range: R) -> Range<usize> {
-        let range = slice_range(range, self.len());
-        assert!(self.is_char_boundary(range.start));
-        assert!(self.is_char_boundary(range.end));
-        range
+        let Range { start, end } = slice_range(range, self.len());
+        // The variable names are part of std's panic messages.
+        assert!(self.is_char_boundary(start));
+        assert!(self.is_char_boundary(end));
+        start..end
     }
 
     /// Replaces the bytes in `range` with `replace_with` (which need not have the same
@@ -1102,7 +1101,10 @@ impl<A: Allocator> String<A> {
     #[track_caller]
     pub fn replace_range<R: RangeBounds<usize>>(&mut self, range: R, replace_with: &str) {
         let range = slice_range(range, self.len());
-        assert!(self.is_char_boundary(range.start), "start of range should be a character boundary");
+        assert!(
+            self.is_char_boundary(range.start),
+            "start of range should be a character boundary"
+        );
         assert!(self.is_char_boundary(range.end), "end of range should be a character boundary");
         let (start, end) = (range.start, range.end);
         let new = replace_with.as_bytes();

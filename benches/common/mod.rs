@@ -1,0 +1,339 @@
+//! Shared plumbing for allockit's criterion benches: the house settings, and the ratio
+//! table printed after a run.
+//!
+//! Every bench binary puts allockit's implementation beside a peer's (std's `Vec`,
+//! bumpalo's `Bump`, ...) in one criterion group per workload, with the function names
+//! fixed for the whole binary (`"allockit"` and `"std"` in `benches/vec.rs`). After
+//! [`Criterion::final_summary`], [`RatioTable::print`] reads the medians criterion
+//! saved and prints, for each group, *median of ours / median of the peer*:
+//!
+//! ```text
+//! allockit vs std: median time per iteration (target: ratio <= 1.05)
+//!
+//! group                        std          allockit     ratio
+//! vec_push                     1.52 ms      1.55 ms      1.020  OK
+//! vec_clone_strings            6.10 ms      6.60 ms      1.082  MISS
+//! ```
+//!
+//! Criterion stores each estimate in
+//! `<target dir>/criterion/<group>/<function>/new/estimates.json`. The table only trusts
+//! files written during this run (by modification time), so a `--test` or `--list` run, a
+//! filtered run, or `--discard-baseline` never shows numbers left over from an earlier
+//! run: those groups are reported as not measured.
+//!
+//! The JSON is read by hand (a few lines, below) so the benches need no serde.
+
+// Each bench binary includes this module and uses a different part of it.
+#![allow(dead_code)]
+
+use std::fmt;
+use std::fs;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
+
+/// The goal for every row: allockit at most 5% slower than the peer.
+pub const TARGET_RATIO: f64 = 1.05;
+
+/// A `Criterion` with the house settings (short warm-up and measurement so a whole
+/// binary finishes in a few minutes on two cores), then the command line applied on
+/// top, so `--warm-up-time`, `--measurement-time`, `--sample-size`, `--quick`, `--test`,
+/// `--list` and a name filter all keep working.
+pub fn criterion() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(50)
+        .configure_from_args()
+}
+
+/// The directory criterion writes its results to, found the way criterion finds it:
+/// `$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`, else `criterion/` in the cargo
+/// target directory that holds this executable (the one with cargo's `CACHEDIR.TAG`),
+/// else `target/criterion`.
+pub fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    let from_exe = std::env::current_exe().ok().and_then(|exe| {
+        exe.ancestors()
+            .skip(1)
+            .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+            .map(|target| target.join("criterion"))
+    });
+    from_exe.unwrap_or_else(|| PathBuf::from("target/criterion"))
+}
+
+/// One row of the table: a criterion group and the two functions compared in it.
+struct Row {
+    group: String,
+    ours: Option<f64>,
+    peer: Option<f64>,
+}
+
+/// The groups of one bench binary, and the comparison printed at its end.
+///
+/// Create it before the first benchmark runs (it remembers the start time), open every
+/// group through [`RatioTable::group`], and call [`RatioTable::print`] after
+/// [`Criterion::final_summary`].
+pub struct RatioTable {
+    ours: &'static str,
+    peer: &'static str,
+    dir: PathBuf,
+    started: SystemTime,
+    groups: Vec<String>,
+}
+
+impl RatioTable {
+    /// A table comparing function `ours` against function `peer` in every group.
+    pub fn new(ours: &'static str, peer: &'static str) -> Self {
+        RatioTable {
+            ours,
+            peer,
+            dir: criterion_dir(),
+            started: SystemTime::now(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Opens criterion group `name` and records it as a row of the table.
+    pub fn group<'c>(&mut self, c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
+        self.groups.push(name.to_owned());
+        c.benchmark_group(name)
+    }
+
+    /// Prints the ratio table to stdout. Groups without an estimate from this run (not
+    /// selected by the filter, or run in `--test`/`--list` mode) are listed as such.
+    pub fn print(&self) {
+        let rows: Vec<Row> = self
+            .groups
+            .iter()
+            .map(|group| Row {
+                group: group.clone(),
+                ours: self.median_ns(group, self.ours),
+                peer: self.median_ns(group, self.peer),
+            })
+            .collect();
+
+        println!();
+        if rows.iter().all(|row| row.ours.is_none() && row.peer.is_none()) {
+            println!(
+                "{} vs {}: no estimates from this run in {} (test or list mode, or \
+                 every group filtered out); no ratio table.",
+                self.ours,
+                self.peer,
+                self.dir.display()
+            );
+            return;
+        }
+
+        println!(
+            "{} vs {}: median time per iteration (target: ratio <= {TARGET_RATIO:.2})",
+            self.ours, self.peer
+        );
+        println!();
+        let width = rows.iter().map(|row| row.group.len()).max().unwrap_or(0).max(5);
+        println!("{:<width$}  {:>10}  {:>10}  {:>6}", "group", self.peer, self.ours, "ratio");
+        let (mut ok, mut miss) = (0, 0);
+        for row in &rows {
+            match (row.peer, row.ours) {
+                (Some(peer), Some(ours)) => {
+                    let ratio = ours / peer;
+                    let verdict = if ratio <= TARGET_RATIO {
+                        ok += 1;
+                        "OK"
+                    } else {
+                        miss += 1;
+                        "MISS"
+                    };
+                    println!(
+                        "{:<width$}  {:>10}  {:>10}  {:>6.3}  {verdict}",
+                        row.group,
+                        Nanos(peer).to_string(),
+                        Nanos(ours).to_string(),
+                        ratio
+                    );
+                }
+                (peer, ours) => println!(
+                    "{:<width$}  {:>10}  {:>10}  {:>6}  (not measured in this run)",
+                    row.group,
+                    peer.map_or("-".to_owned(), |ns| Nanos(ns).to_string()),
+                    ours.map_or("-".to_owned(), |ns| Nanos(ns).to_string()),
+                    "-"
+                ),
+            }
+        }
+        println!();
+        println!(
+            "{ok} OK, {miss} MISS, {} not measured (of {} groups)",
+            rows.len() - ok - miss,
+            rows.len()
+        );
+    }
+
+    /// The median, in nanoseconds per iteration, that criterion saved for
+    /// `group/function` during this run.
+    fn median_ns(&self, group: &str, function: &str) -> Option<f64> {
+        let path = self
+            .dir
+            .join(filename_safe(group))
+            .join(filename_safe(function))
+            .join("new")
+            .join("estimates.json");
+        // Allow a little slack for file systems with coarse timestamps.
+        let modified = fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+        if modified + Duration::from_secs(1) < self.started {
+            return None;
+        }
+        median_from_estimates(&fs::read_to_string(&path).ok()?)
+    }
+}
+
+/// `median.point_estimate` from the text of a criterion `estimates.json`.
+pub fn median_from_estimates(json: &str) -> Option<f64> {
+    let median = json_field(json, "median")?;
+    json_field(median, "point_estimate")?.parse().ok()
+}
+
+/// Criterion's directory name for a group or function id.
+fn filename_safe(id: &str) -> String {
+    id.replace(['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'], "_")
+}
+
+/// A duration in nanoseconds, shown with a readable unit.
+struct Nanos(f64);
+
+impl fmt::Display for Nanos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ns = self.0;
+        let (value, unit) = if ns < 1e3 {
+            (ns, "ns")
+        } else if ns < 1e6 {
+            (ns / 1e3, "µs")
+        } else if ns < 1e9 {
+            (ns / 1e6, "ms")
+        } else {
+            (ns / 1e9, "s")
+        };
+        let decimals = if value < 10.0 {
+            3
+        } else if value < 100.0 {
+            2
+        } else {
+            1
+        };
+        write!(f, "{value:.decimals$} {unit}")
+    }
+}
+
+// A just-big-enough JSON reader: find a key of an object and return its value's text.
+
+/// The raw text of the value of `key` in the JSON object `json` (top-level keys only;
+/// nested objects and arrays are skipped whole, strings may contain escapes).
+pub fn json_field<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let bytes = json.as_bytes();
+    let mut i = skip_whitespace(bytes, 0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = skip_whitespace(bytes, i);
+        match bytes.get(i)? {
+            b'"' => {}
+            b',' => {
+                i += 1;
+                continue;
+            }
+            _ => return None, // `}`: the key is not there; anything else: not JSON
+        }
+        let name_end = string_end(bytes, i)?;
+        let name = &json[i + 1..name_end - 1];
+        i = skip_whitespace(bytes, name_end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        let start = skip_whitespace(bytes, i + 1);
+        let end = value_end(bytes, start)?;
+        if name == key {
+            return Some(json[start..end].trim_end());
+        }
+        i = end;
+    }
+}
+
+fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the string literal that starts at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    loop {
+        match bytes.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// The index just past the value that starts at `start`: a string, a balanced
+/// object or array, or a scalar running up to the next `,` or closing bracket.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                i = string_end(bytes, i)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                if depth == 0 {
+                    return Some(i);
+                }
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b',' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth == 0).then_some(i)
+}
+
+/// Checks the reader against a real `estimates.json` shape; run by every bench binary
+/// at start-up (it costs microseconds) since `harness = false` binaries run no tests.
+pub fn self_check() {
+    let sample = r#"{"mean":{"confidence_interval":{"confidence_level":0.95,"lower_bound":10.5,
+        "upper_bound":11.5},"point_estimate":11.0,"standard_error":0.25},
+        "median":{"confidence_interval":{"confidence_level":0.95,"lower_bound":9.0,
+        "upper_bound":9.75},"point_estimate":9.5,"standard_error":0.2},
+        "median_abs_dev":{"confidence_interval":{"confidence_level":0.95,"lower_bound":0.1,
+        "upper_bound":0.3},"point_estimate":0.2,"standard_error":0.05},
+        "slope":null,"std_dev":{"confidence_interval":{"confidence_level":0.95,
+        "lower_bound":0.4,"upper_bound":0.6},"point_estimate":1.5e3,"standard_error":0.1}}"#;
+    assert_eq!(median_from_estimates(sample), Some(9.5));
+    assert_eq!(json_field(sample, "slope"), Some("null"));
+    let std_dev = json_field(sample, "std_dev").expect("std_dev");
+    assert_eq!(json_field(std_dev, "point_estimate"), Some("1.5e3"));
+    assert_eq!(json_field(r#"{"a\"}": "x,}", "b": [1, {"c": 2}], "d": 3}"#, "d"), Some("3"));
+    assert_eq!(json_field(r#"{"a": 1}"#, "median"), None);
+    assert_eq!(median_from_estimates("not json"), None);
+}

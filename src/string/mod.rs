@@ -683,10 +683,13 @@ impl<A: Allocator> String<A> {
     #[inline]
     #[track_caller]
     pub fn push(&mut self, ch: char) {
+        // The length is read before `reserve`, which cannot change it: the compiler then
+        // keeps it in a register across the (out-of-line) growth path.
+        let len = self.len();
         let ch_len = ch.len_utf8();
         self.vec.reserve(ch_len);
-        // SAFETY: room for `ch_len` bytes was just reserved.
-        unsafe { self.push_within_capacity(ch, ch_len) };
+        // SAFETY: `len` is the length; room for `ch_len` bytes was just reserved.
+        unsafe { self.push_within_capacity(len, ch, ch_len) };
     }
 
     /// The fallible form of [`push`](Self::push): on `Err` the string is unchanged.
@@ -706,10 +709,11 @@ impl<A: Allocator> String<A> {
     /// ```
     #[inline]
     pub fn try_push(&mut self, ch: char) -> Result<(), TryReserveError> {
+        let len = self.len();
         let ch_len = ch.len_utf8();
         self.vec.try_reserve(ch_len)?;
-        // SAFETY: room for `ch_len` bytes was just reserved.
-        unsafe { self.push_within_capacity(ch, ch_len) };
+        // SAFETY: `len` is the length; room for `ch_len` bytes was just reserved.
+        unsafe { self.push_within_capacity(len, ch, ch_len) };
         Ok(())
     }
 
@@ -717,20 +721,14 @@ impl<A: Allocator> String<A> {
     ///
     /// # Safety
     ///
-    /// - `ch_len` must be `ch.len_utf8()`;
+    /// - `len` must be the string's length, and `ch_len` must be `ch.len_utf8()`;
     /// - `len + ch_len` must be at most the capacity.
     #[inline]
-    unsafe fn push_within_capacity(&mut self, ch: char, ch_len: usize) {
-        let len = self.vec.len();
-        // SAFETY: the caller reserved `ch_len` bytes past `len`, which `encode_utf8` fills
-        // completely before the length covers them.
+    unsafe fn push_within_capacity(&mut self, len: usize, ch: char, ch_len: usize) {
+        // SAFETY: the caller reserved `ch_len` bytes past `len`, which `encode_utf8_raw`
+        // fills completely (with `ch`'s UTF-8) before the length covers them.
         unsafe {
-            let end = self.vec.as_mut_ptr().add(len);
-            if ch_len == 1 {
-                *end = ch as u8;
-            } else {
-                ch.encode_utf8(core::slice::from_raw_parts_mut(end, ch_len));
-            }
+            encode_utf8_raw(ch, ch_len, self.vec.as_mut_ptr().add(len));
             self.vec.set_len(len + ch_len);
         }
     }
@@ -1168,5 +1166,42 @@ impl<A: Allocator> String<A> {
         let bytes = self.vec.leak();
         // SAFETY: the bytes are valid UTF-8 (the type's invariant).
         unsafe { core::str::from_utf8_unchecked_mut(bytes) }
+    }
+}
+
+/// Writes the UTF-8 encoding of `ch` (`ch_len` bytes) at `dst`, without the length check
+/// of `char::encode_utf8` (std uses an unstable helper for the same).
+///
+/// # Safety
+///
+/// - `ch_len` must be `ch.len_utf8()`;
+/// - `dst` must be valid for writing `ch_len` bytes.
+#[inline]
+unsafe fn encode_utf8_raw(ch: char, ch_len: usize, dst: *mut u8) {
+    const CONT: u8 = 0b1000_0000;
+    let code = ch as u32;
+    // SAFETY: the caller guarantees `ch_len` writable bytes at `dst`.
+    // Branching on the code point rather than on `ch_len` lets the compiler reuse the
+    // comparisons `len_utf8` made.
+    let _ = ch_len;
+    unsafe {
+        match code {
+            ..0x80 => *dst = code as u8,
+            ..0x800 => {
+                *dst = (code >> 6) as u8 | 0b1100_0000;
+                *dst.add(1) = (code & 0x3F) as u8 | CONT;
+            }
+            ..0x1_0000 => {
+                *dst = (code >> 12) as u8 | 0b1110_0000;
+                *dst.add(1) = ((code >> 6) & 0x3F) as u8 | CONT;
+                *dst.add(2) = (code & 0x3F) as u8 | CONT;
+            }
+            _ => {
+                *dst = (code >> 18) as u8 | 0b1111_0000;
+                *dst.add(1) = ((code >> 12) & 0x3F) as u8 | CONT;
+                *dst.add(2) = ((code >> 6) & 0x3F) as u8 | CONT;
+                *dst.add(3) = (code & 0x3F) as u8 | CONT;
+            }
+        }
     }
 }

@@ -32,6 +32,14 @@ proptest! {
     }
 
     #[test]
+    fn matches_std_over_an_allocator_with_slack(case in any_case()) {
+        // Blocks longer than asked for: the string must keep the capacity it asked for.
+        let alloc = TestAlloc::with_slack(5);
+        model::run(&alloc, &case, &|_| {});
+        alloc.assert_no_leaks();
+    }
+
+    #[test]
     fn from_utf8_matches_std(bytes in proptest::collection::vec(any::<u8>(), 0..24), text in model::any_text(6)) {
         let mut mixed = text.into_bytes();
         mixed.extend_from_slice(&bytes);

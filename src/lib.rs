@@ -57,6 +57,8 @@
 #![no_std]
 #![cfg_attr(feature = "nightly", feature(allocator_api, dropck_eyepatch))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Doctests opt into the unstable trait exactly when the crate does, as users must.
+#![doc(test(attr(cfg_attr(feature = "nightly", feature(allocator_api)))))]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 

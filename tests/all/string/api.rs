@@ -176,7 +176,7 @@ fn indexing_and_deref() {
     assert_eq!(s, "Héllo wörld");
     assert_eq!(s.split(' ').count(), 2);
     let msg = expect_panic(|| s[..2].len());
-    assert_eq!(msg, expect_panic(|| String::from("héllo wörld")[..2].len()));
+    assert_eq!(msg, expect_panic(|| String::from("Héllo wörld")[..2].len()));
     let r: &str = s.as_ref();
     let b: &[u8] = s.as_ref();
     assert_eq!(r.len(), b.len());

@@ -28,8 +28,8 @@
 //! |-------------------------|---------------------------------------------------------------------|
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
-//! | [`vec`]                 | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
-//! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8, A>`), [`format_string!`], [`try_format_string!`] |
+//! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
+//! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8>`) and the [`format_string!`] macro |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable

@@ -25,7 +25,7 @@
 //! # Guarantees
 //!
 //! A `String` is exactly a `Vec<u8, A>`: the same pointer, length, capacity and allocator,
-//! with the same [growth rule](crate::vec#capacity-and-reallocation). Converting between
+//! with the same [growth rule](mod@crate::vec#capacity-and-reallocation). Converting between
 //! the two ([`into_bytes`](String::into_bytes), [`from_utf8`](String::from_utf8)) never
 //! copies, and neither does converting between `String<Global>` and std's `String`.
 //!
@@ -1179,29 +1179,27 @@ impl<A: Allocator> String<A> {
 #[inline]
 unsafe fn encode_utf8_raw(ch: char, ch_len: usize, dst: *mut u8) {
     const CONT: u8 = 0b1000_0000;
-    let code = ch as u32;
-    // SAFETY: the caller guarantees `ch_len` writable bytes at `dst`.
+    debug_assert_eq!(ch_len, ch.len_utf8());
     // Branching on the code point rather than on `ch_len` lets the compiler reuse the
     // comparisons `len_utf8` made.
-    let _ = ch_len;
+    let code = ch as u32;
+    // SAFETY: the caller guarantees `ch_len` writable bytes at `dst`, and `ch_len` is the
+    // number of bytes each branch writes.
     unsafe {
-        match code {
-            ..0x80 => *dst = code as u8,
-            ..0x800 => {
-                *dst = (code >> 6) as u8 | 0b1100_0000;
-                *dst.add(1) = (code & 0x3F) as u8 | CONT;
-            }
-            ..0x1_0000 => {
-                *dst = (code >> 12) as u8 | 0b1110_0000;
-                *dst.add(1) = ((code >> 6) & 0x3F) as u8 | CONT;
-                *dst.add(2) = (code & 0x3F) as u8 | CONT;
-            }
-            _ => {
-                *dst = (code >> 18) as u8 | 0b1111_0000;
-                *dst.add(1) = ((code >> 12) & 0x3F) as u8 | CONT;
-                *dst.add(2) = ((code >> 6) & 0x3F) as u8 | CONT;
-                *dst.add(3) = (code & 0x3F) as u8 | CONT;
-            }
+        if code < 0x80 {
+            *dst = code as u8;
+        } else if code < 0x800 {
+            *dst = (code >> 6) as u8 | 0b1100_0000;
+            *dst.add(1) = (code & 0x3F) as u8 | CONT;
+        } else if code < 0x1_0000 {
+            *dst = (code >> 12) as u8 | 0b1110_0000;
+            *dst.add(1) = ((code >> 6) & 0x3F) as u8 | CONT;
+            *dst.add(2) = (code & 0x3F) as u8 | CONT;
+        } else {
+            *dst = (code >> 18) as u8 | 0b1111_0000;
+            *dst.add(1) = ((code >> 12) & 0x3F) as u8 | CONT;
+            *dst.add(2) = ((code >> 6) & 0x3F) as u8 | CONT;
+            *dst.add(3) = (code & 0x3F) as u8 | CONT;
         }
     }
 }

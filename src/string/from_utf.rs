@@ -34,7 +34,7 @@ pub struct FromUtf8Error<A: Allocator = Global> {
 /// let err = String::from_utf16(&[0xD800]).unwrap_err();
 /// assert_eq!(err.to_string(), "invalid utf-16: lone surrogate found");
 /// ```
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct FromUtf16Error(());
 
 impl<A: Allocator> FromUtf8Error<A> {
@@ -116,6 +116,13 @@ impl<A: Allocator> PartialEq for FromUtf8Error<A> {
 }
 
 impl<A: Allocator> Eq for FromUtf8Error<A> {}
+
+impl fmt::Debug for FromUtf16Error {
+    /// The same text as std's: `FromUtf16Error { kind: LoneSurrogate }`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FromUtf16Error").field("kind", &format_args!("LoneSurrogate")).finish()
+    }
+}
 
 impl fmt::Display for FromUtf16Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -118,7 +118,7 @@ impl<A: Allocator> PartialEq for FromUtf8Error<A> {
 impl<A: Allocator> Eq for FromUtf8Error<A> {}
 
 impl fmt::Debug for FromUtf16Error {
-    /// The same text as std's: `FromUtf16Error { kind: LoneSurrogate }`.
+    /// The same text as recent std's: `FromUtf16Error { kind: LoneSurrogate }`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FromUtf16Error").field("kind", &format_args!("LoneSurrogate")).finish()
     }

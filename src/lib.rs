@@ -30,6 +30,7 @@
 //! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
+//! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8>`) and the [`format_string!`] macro |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable
@@ -84,13 +85,15 @@ pub mod boxed;
 mod error;
 mod range;
 pub mod raw_vec;
+pub mod string;
 pub mod vec;
 
 pub use boxed::Box;
 pub use error::{TryReserveError, TryReserveErrorKind};
+pub use string::String;
+pub use vec::Vec;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-pub use vec::Vec;

@@ -5,17 +5,18 @@
 //!   differential driver that runs every `Vec` operation on std's `Vec` and on ours
 //!   ([`common::vec_model`]).
 //! - `harness`: self-tests proving the harness's checks fire.
-//! - `vec/`: the tests of [`allockit::Vec`], one module per area.
-//! - `boxed/`: the tests of [`allockit::Box`], one module per area.
+//! - `vec/`, `boxed/`, `string/`: the tests of [`allockit::Vec`], [`allockit::Box`] and
+//!   [`allockit::String`], one module per area.
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
 #![cfg_attr(feature = "nightly", feature(allocator_api))]
-// The tests drive std's own `Vec` as the model, including methods newer than the crate's
-// MSRV (`pop_if`, `extract_if`); the test suite runs on stable 1.95 and nightly only.
+// The tests drive std's own collections as the model, including methods newer than the
+// crate's MSRV (`pop_if`, `extract_if`); the test suite runs on stable 1.95 and nightly.
 #![allow(clippy::incompatible_msrv)]
 
 mod boxed;
 mod common;
 mod harness;
+mod string;
 mod vec;

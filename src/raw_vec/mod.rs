@@ -2,7 +2,7 @@
 //!
 //! A `RawVec` owns a pointer, a capacity and an allocator, and nothing else: it does not
 //! know how many of its slots are initialised. [`Vec`](crate::Vec) and
-//! `String` are built on it, and so can your own collections (a ring
+//! [`String`](crate::String) are built on it, and so can your own collections (a ring
 //! buffer, a small arena, a gap buffer) when they want the same growth policy and the
 //! same error handling.
 //!

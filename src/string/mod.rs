@@ -49,14 +49,17 @@
 //!
 //! # Formatting
 //!
-//! [`format_string!`](crate::format_string!) formats straight into a `String<A>` (`format!(in alloc, ...)`
-//! or, over [`Global`], `format!(...)`); [`try_format_string!`](crate::try_format_string!) reports an
-//! allocation failure instead of aborting.
+//! [`format_string!`](crate::format_string!) formats straight into a `String<A>`
+//! (`format_string!(in alloc, ...)` or, over [`Global`], `format_string!(...)`);
+//! [`try_format_string!`](crate::try_format_string!) reports an allocation failure instead
+//! of aborting.
 //!
-//! # Not here yet
+//! # Boxed strings
 //!
-//! `into_boxed_str` and `Extend<Box<str>>` wait for allockit's `Box`.
+//! [`String::into_boxed_str`] and `From<Box<str, A>>` move the block between a `String<A>`
+//! and a [`Box<str, A>`](crate::Box) without copying the text.
 
+mod boxed;
 mod cmp;
 mod drain;
 mod format;

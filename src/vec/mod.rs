@@ -816,82 +816,74 @@ impl<T, A: Allocator> Vec<T, A> {
     /// assert_eq!(v, [30, 40]);
     /// ```
     pub fn retain_mut<F: FnMut(&mut T) -> bool>(&mut self, mut keep: F) {
-        /// Closes the gap of rejected elements on exit, normal or unwinding.
+        /// Closes the gap if the predicate or a destructor panics during compaction.
         ///
-        /// Slots `processed - deleted .. processed` are holes (already dropped or
-        /// moved); `processed..original_len` are untouched.
-        struct BackshiftOnDrop<'a, T, A: Allocator> {
+        /// Slots `0..write` are kept, `write..read` are holes (moved out or dropped),
+        /// `read..original_len` are not yet visited.
+        struct FillGapOnPanic<'a, T, A: Allocator> {
             vec: &'a mut Vec<T, A>,
-            processed: usize,
-            deleted: usize,
+            read: usize,
+            write: usize,
             original_len: usize,
         }
 
-        impl<T, A: Allocator> Drop for BackshiftOnDrop<'_, T, A> {
+        impl<T, A: Allocator> Drop for FillGapOnPanic<'_, T, A> {
+            #[cold]
             fn drop(&mut self) {
-                let unprocessed = self.original_len - self.processed;
-                if self.deleted > 0 && unprocessed > 0 {
-                    // SAFETY: `processed..original_len` are initialised and the hole of
-                    // `deleted` slots lies just before them; `ptr::copy` allows overlap.
-                    unsafe {
-                        let base = self.vec.as_mut_ptr();
-                        ptr::copy(
-                            base.add(self.processed),
-                            base.add(self.processed - self.deleted),
-                            unprocessed,
-                        );
-                    }
+                let unvisited = self.original_len - self.read;
+                // SAFETY: `read..original_len` are initialised; they move down over the
+                // holes to `write <= read` (`ptr::copy` allows overlap).
+                unsafe {
+                    let base = self.vec.as_mut_ptr();
+                    ptr::copy(base.add(self.read), base.add(self.write), unvisited);
                 }
-                self.vec.len = self.original_len - self.deleted;
-            }
-        }
-
-        /// Visits elements until the end (or, in the first phase, until the first
-        /// rejection). With `AFTER_DELETE == false` no hole exists yet, so kept elements
-        /// stay where they are and the loop never copies; the second phase moves each kept
-        /// element back over the holes. Splitting the loop keeps that test out of the
-        /// per-element work.
-        #[inline(always)]
-        fn visit<T, A: Allocator, F: FnMut(&mut T) -> bool, const AFTER_DELETE: bool>(
-            g: &mut BackshiftOnDrop<'_, T, A>,
-            keep: &mut F,
-        ) {
-            let base = g.vec.as_mut_ptr();
-            while g.processed < g.original_len {
-                // SAFETY: `processed < original_len`, so the slot is initialised and not
-                // yet visited; the vector's length is 0, so nothing else touches it.
-                let current = unsafe { &mut *base.add(g.processed) };
-                if keep(current) {
-                    if AFTER_DELETE {
-                        // SAFETY: the destination is a hole `deleted > 0` slots back; the
-                        // source becomes a hole once `processed` advances.
-                        unsafe {
-                            ptr::copy_nonoverlapping(current, base.add(g.processed - g.deleted), 1)
-                        };
-                    }
-                    g.processed += 1;
-                } else {
-                    // Count the element as gone before dropping it, so a panicking
-                    // destructor does not make the guard move it back.
-                    g.processed += 1;
-                    g.deleted += 1;
-                    // SAFETY: the element is initialised and no longer reachable.
-                    unsafe { ptr::drop_in_place(current) };
-                    if !AFTER_DELETE {
-                        return;
-                    }
-                }
+                self.vec.len = self.write + unvisited;
             }
         }
 
         let original_len = self.len;
-        // Until the guard runs, the vector claims no elements, so even a leaked guard
-        // cannot lead to a double drop.
-        self.len = 0;
-        let mut g = BackshiftOnDrop { vec: self, processed: 0, deleted: 0, original_len };
-        visit::<T, A, F, false>(&mut g, &mut keep);
-        visit::<T, A, F, true>(&mut g, &mut keep);
-        drop(g);
+        let base = self.as_mut_ptr();
+        // Phase 1: while every element is kept nothing moves, so a panic here leaves the
+        // vector as it was and no guard is needed.
+        let mut first_rejected = 0;
+        loop {
+            if first_rejected == original_len {
+                return;
+            }
+            // SAFETY: `first_rejected < original_len`, an initialised element.
+            if !keep(unsafe { &mut *base.add(first_rejected) }) {
+                break;
+            }
+            first_rejected += 1;
+        }
+        // Phase 2: compaction. `read` moves past the rejected element before it is
+        // dropped, so a panicking destructor cannot make the guard move it back.
+        let mut g = FillGapOnPanic {
+            vec: self,
+            read: first_rejected + 1,
+            write: first_rejected,
+            original_len,
+        };
+        // SAFETY: the element is initialised and is now a hole.
+        unsafe { ptr::drop_in_place(base.add(first_rejected)) };
+        while g.read < original_len {
+            // SAFETY: `read < original_len` is initialised and not yet visited.
+            let current = unsafe { base.add(g.read) };
+            // SAFETY: as above; the predicate gets the only reference.
+            if keep(unsafe { &mut *current }) {
+                // SAFETY: `write < read` is a hole; the source becomes one as `read`
+                // advances.
+                unsafe { ptr::copy_nonoverlapping(current, base.add(g.write), 1) };
+                g.write += 1;
+                g.read += 1;
+            } else {
+                g.read += 1;
+                // SAFETY: the element is initialised and is now a hole.
+                unsafe { ptr::drop_in_place(current) };
+            }
+        }
+        g.vec.len = g.write;
+        core::mem::forget(g);
     }
 
     /// Removes consecutive elements that map to the same key, keeping the first of each

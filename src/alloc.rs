@@ -47,3 +47,11 @@ pub use core::alloc::{Layout, LayoutError};
 /// This is what every infallible method of this crate does when its allocator returns
 /// [`AllocError`]; the `try_` methods return the error instead.
 pub use alloc_crate::alloc::handle_alloc_error;
+
+/// A non-null pointer with no provenance, aligned to `align`: the placeholder for a
+/// block of size 0 (an empty buffer, a zero-sized value), never passed to an allocator.
+#[inline]
+pub(crate) const fn dangling(align: usize) -> core::ptr::NonNull<u8> {
+    // SAFETY: an alignment is a power of two, so it is never zero.
+    unsafe { core::ptr::NonNull::new_unchecked(core::ptr::without_provenance_mut(align)) }
+}

@@ -65,7 +65,7 @@ use core::mem::{ManuallyDrop, MaybeUninit};
 use core::pin::Pin;
 use core::ptr::{self, NonNull};
 
-use crate::alloc::{AllocError, Allocator, Global, Layout, handle_alloc_error};
+use crate::alloc::{AllocError, Allocator, Global, Layout, dangling, handle_alloc_error};
 
 /// A pointer type that uniquely owns a heap value of type `T`, allocated by `A`.
 ///
@@ -101,14 +101,6 @@ pub struct Box<T: ?Sized, A: Allocator = Global> {
 unsafe impl<T: ?Sized + Send, A: Allocator + Send> Send for Box<T, A> {}
 // SAFETY: shared access to a box only gives `&T` and `&A`.
 unsafe impl<T: ?Sized + Sync, A: Allocator + Sync> Sync for Box<T, A> {}
-
-/// A non-null pointer with no provenance, aligned to `align`: the address of values of
-/// size 0.
-#[inline]
-const fn dangling(align: usize) -> NonNull<u8> {
-    // SAFETY: an alignment is a power of two, so it is never zero.
-    unsafe { NonNull::new_unchecked(ptr::without_provenance_mut(align)) }
-}
 
 /// A block for `layout` from `alloc`, or a dangling pointer when the size is 0.
 ///

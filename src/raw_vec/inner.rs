@@ -8,7 +8,7 @@
 use core::cmp;
 use core::ptr::{self, NonNull};
 
-use crate::alloc::{Allocator, Layout};
+use crate::alloc::{Allocator, Layout, dangling};
 use crate::error::{TryReserveError, handle_reserve_error};
 
 /// The smallest non-zero capacity a growing buffer jumps to (std's rule).
@@ -61,19 +61,11 @@ pub(super) fn array_layout(elem_layout: Layout, cap: usize) -> Result<Layout, Tr
         .map_err(|_| TryReserveError::capacity_overflow())
 }
 
-/// A non-null pointer with no provenance, aligned to `align`: the placeholder for a
-/// buffer that owns no memory.
-#[inline]
-const fn dangling(align: usize) -> NonNull<u8> {
-    // SAFETY: an alignment is a power of two, so it is never zero.
-    unsafe { NonNull::new_unchecked(ptr::without_provenance_mut(align)) }
-}
-
 impl<A: Allocator> RawVecInner<A> {
-    /// An empty buffer; `dangling` must be a non-null pointer aligned for the elements.
+    /// An empty buffer for elements aligned to `align`.
     #[inline]
-    pub(super) const fn new_in(alloc: A, dangling: NonNull<u8>) -> Self {
-        RawVecInner { ptr: dangling, cap: 0, alloc }
+    pub(super) const fn new_in(alloc: A, align: usize) -> Self {
+        RawVecInner { ptr: dangling(align), cap: 0, alloc }
     }
 
     /// A buffer with room for exactly `capacity` elements (or an unallocated one when that

@@ -209,10 +209,7 @@ impl<T, A: Allocator> RawVec<T, A> {
     /// ```
     #[inline]
     pub const fn new_in(alloc: A) -> Self {
-        RawVec {
-            inner: RawVecInner::new_in(alloc, NonNull::<T>::dangling().cast()),
-            _marker: PhantomData,
-        }
+        RawVec { inner: RawVecInner::new_in(alloc, align_of::<T>()), _marker: PhantomData }
     }
 
     /// A buffer with room for exactly `capacity` elements, over `alloc`.

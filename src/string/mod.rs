@@ -912,12 +912,7 @@ impl<A: Allocator> String<A> {
     /// ```
     #[track_caller]
     pub fn insert(&mut self, idx: usize, ch: char) {
-        assert!(self.is_char_boundary(idx));
-        let mut buf = [0; 4];
-        let bytes = ch.encode_utf8(&mut buf).as_bytes();
-        self.vec.reserve(bytes.len());
-        // SAFETY: `idx` is a boundary, room was reserved, `bytes` is UTF-8 on the stack.
-        unsafe { self.insert_within_capacity(idx, bytes) };
+        self.insert_str(idx, ch.encode_utf8(&mut [0; 4]));
     }
 
     /// The fallible form of [`insert`](Self::insert): on `Err` the string is unchanged.

@@ -6,7 +6,6 @@ use core::borrow::{Borrow, BorrowMut};
 use core::convert::Infallible;
 use core::fmt;
 use core::hash::{Hash, Hasher};
-use core::mem::ManuallyDrop;
 use core::ops::{Add, AddAssign, Deref, DerefMut, Index, IndexMut};
 use core::slice::SliceIndex;
 use core::str::FromStr;
@@ -373,12 +372,9 @@ impl From<StdString> for String {
     /// ```
     #[inline]
     fn from(s: StdString) -> String {
-        let mut s = ManuallyDrop::new(s);
-        let (ptr, len, cap) = (s.as_mut_ptr(), s.len(), s.capacity());
-        // SAFETY: std's `String` holds `len` bytes of UTF-8 in a block of `cap` bytes
-        // from the global allocator (layout `Layout::array::<u8>(cap)`), or nothing for
-        // capacity 0; it is forgotten, so the block changes owner exactly once.
-        unsafe { String::from_raw_parts_in(ptr, len, cap, Global) }
+        // Zero-copy: the block changes hands through `Vec`'s conversion from std's `Vec`.
+        // SAFETY: the bytes come from a std `String`, so they are UTF-8.
+        unsafe { String::from_utf8_unchecked(Vec::from(s.into_bytes())) }
     }
 }
 
@@ -395,10 +391,9 @@ impl From<String> for StdString {
     /// ```
     #[inline]
     fn from(s: String) -> StdString {
-        let (ptr, len, cap) = s.into_raw_parts();
-        // SAFETY: the inverse of the conversion above: `len` bytes of UTF-8 in a block
-        // of `cap` bytes from the global allocator.
-        unsafe { StdString::from_raw_parts(ptr, len, cap) }
+        // Zero-copy: the block changes hands through `Vec`'s conversion to std's `Vec`.
+        // SAFETY: the bytes come from our `String`, so they are UTF-8.
+        unsafe { StdString::from_utf8_unchecked(s.into_bytes().into()) }
     }
 }
 

@@ -55,3 +55,122 @@ pub(crate) const fn dangling(align: usize) -> core::ptr::NonNull<u8> {
     // SAFETY: an alignment is a power of two, so it is never zero.
     unsafe { core::ptr::NonNull::new_unchecked(core::ptr::without_provenance_mut(align)) }
 }
+
+/// The operations an allockit allocator implements once, in the shape of [`Allocator`]
+/// but returning `Option`, so that [`impl_allocator!`] can derive both traits from them:
+/// allocator-api2's `Allocator` always (so hashbrown and bumpalo users can share our
+/// allocators on stable *and* nightly), and with `nightly` also core's.
+///
+/// # Safety
+///
+/// Implementors must meet the contract of [`Allocator`] for each method of the same name
+/// (`raw_allocate` for `allocate`, and so on), with `None` standing for `AllocError`.
+pub(crate) unsafe trait AllocatorCore {
+    /// `Allocator::allocate`.
+    fn raw_allocate(&self, layout: Layout) -> Option<core::ptr::NonNull<[u8]>>;
+
+    /// `Allocator::deallocate`.
+    ///
+    /// # Safety
+    ///
+    /// - `ptr` must be currently allocated by this allocator, and
+    /// - `layout` must fit that block.
+    unsafe fn raw_deallocate(&self, ptr: core::ptr::NonNull<u8>, layout: Layout);
+
+    /// `Allocator::grow`.
+    ///
+    /// # Safety
+    ///
+    /// - `ptr` must be currently allocated by this allocator,
+    /// - `old` must fit that block, and
+    /// - `new.size()` must be at least `old.size()`.
+    unsafe fn raw_grow(
+        &self,
+        ptr: core::ptr::NonNull<u8>,
+        old: Layout,
+        new: Layout,
+    ) -> Option<core::ptr::NonNull<[u8]>>;
+
+    /// `Allocator::shrink`.
+    ///
+    /// # Safety
+    ///
+    /// - `ptr` must be currently allocated by this allocator,
+    /// - `old` must fit that block, and
+    /// - `new.size()` must be at most `old.size()`.
+    unsafe fn raw_shrink(
+        &self,
+        ptr: core::ptr::NonNull<u8>,
+        old: Layout,
+        new: Layout,
+    ) -> Option<core::ptr::NonNull<[u8]>>;
+}
+
+/// Implements one `Allocator` trait for a reference type `&'a T` where `T:
+/// AllocatorCore`, forwarding every method.
+macro_rules! forward_allocator {
+    ($trait_:path, $error:path, [$($generics:tt)*] $ty:ty) => {
+        // SAFETY: every method forwards to `AllocatorCore`, whose contract is this
+        // trait's (see `AllocatorCore`'s `# Safety`).
+        unsafe impl<$($generics)*> $trait_ for $ty {
+            #[inline(always)]
+            fn allocate(
+                &self,
+                layout: $crate::alloc::Layout,
+            ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                $crate::alloc::AllocatorCore::raw_allocate(*self, layout).ok_or($error)
+            }
+
+            #[inline]
+            unsafe fn deallocate(&self, ptr: core::ptr::NonNull<u8>, layout: $crate::alloc::Layout) {
+                // SAFETY: the caller's `deallocate` contract is `raw_deallocate`'s.
+                unsafe { $crate::alloc::AllocatorCore::raw_deallocate(*self, ptr, layout) }
+            }
+
+            #[inline]
+            unsafe fn grow(
+                &self,
+                ptr: core::ptr::NonNull<u8>,
+                old: $crate::alloc::Layout,
+                new: $crate::alloc::Layout,
+            ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                // SAFETY: the caller's `grow` contract is `raw_grow`'s.
+                unsafe { $crate::alloc::AllocatorCore::raw_grow(*self, ptr, old, new) }
+                    .ok_or($error)
+            }
+
+            #[inline]
+            unsafe fn shrink(
+                &self,
+                ptr: core::ptr::NonNull<u8>,
+                old: $crate::alloc::Layout,
+                new: $crate::alloc::Layout,
+            ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                // SAFETY: the caller's `shrink` contract is `raw_shrink`'s.
+                unsafe { $crate::alloc::AllocatorCore::raw_shrink(*self, ptr, old, new) }
+                    .ok_or($error)
+            }
+        }
+    };
+}
+pub(crate) use forward_allocator;
+
+/// Implements allocator-api2's `Allocator` and, with `nightly`, core's for a reference
+/// type whose referent implements [`AllocatorCore`]:
+/// `impl_allocator!(['a, A: Allocator] &'a Bump<A>)`.
+macro_rules! impl_allocator {
+    ([$($generics:tt)*] $ty:ty) => {
+        $crate::alloc::forward_allocator!(
+            allocator_api2::alloc::Allocator,
+            allocator_api2::alloc::AllocError,
+            [$($generics)*] $ty
+        );
+        #[cfg(feature = "nightly")]
+        $crate::alloc::forward_allocator!(
+            core::alloc::Allocator,
+            core::alloc::AllocError,
+            [$($generics)*] $ty
+        );
+    };
+}
+pub(crate) use impl_allocator;

@@ -28,6 +28,7 @@
 //! |-------------------------|---------------------------------------------------------------------|
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
 //! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
+//! | [`bump`]                | [`Bump`]: a chunked bump allocator whose newest block grows in place |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8>`) and the [`format_string!`] macro |
@@ -82,6 +83,7 @@ extern crate std;
 
 pub mod alloc;
 pub mod boxed;
+pub mod bump;
 mod error;
 mod range;
 pub mod raw_vec;
@@ -89,6 +91,7 @@ pub mod string;
 pub mod vec;
 
 pub use boxed::Box;
+pub use bump::Bump;
 pub use error::{TryReserveError, TryReserveErrorKind};
 pub use string::String;
 pub use vec::Vec;

@@ -1,0 +1,247 @@
+//! The allocation paths: the inlined fast path (align, add, one bounds check) and the
+//! out-of-line, `#[cold]` slow path that moves to a spare or a new chunk.
+
+use core::mem::{align_of, size_of};
+use core::num::NonZero;
+use core::ptr::NonNull;
+
+use super::Bump;
+use super::chunk::{self, CHUNK_ALIGN, ChunkHeader};
+use super::poison;
+use crate::alloc::{Allocator, Layout};
+
+/// `ptr` moved to address `addr`, keeping its provenance.
+///
+/// # Safety
+///
+/// - `addr` must not be zero.
+#[inline(always)]
+unsafe fn at(ptr: NonNull<u8>, addr: usize) -> NonNull<u8> {
+    // SAFETY: `addr` is non-zero (caller's contract).
+    ptr.with_addr(unsafe { NonZero::new_unchecked(addr) })
+}
+
+impl<A: Allocator> Bump<A> {
+    /// Bumps for a layout whose size and alignment are both at most [`CHUNK_ALIGN`]:
+    /// align up, add, compare with `end`. Returns `None` if the current chunk is full.
+    ///
+    /// No overflow check is needed: `ptr <= end`, `end` is a multiple of `CHUNK_ALIGN`
+    /// (so rounding `ptr` up to an alignment that divides it stays `<= end`), and
+    /// `end <= MAX_END`, so adding at most `CHUNK_ALIGN` cannot wrap (invariant 2).
+    #[inline(always)]
+    fn bump_small(&self, layout: Layout) -> Option<NonNull<u8>> {
+        debug_assert!(layout.size() <= CHUNK_ALIGN && layout.align() <= CHUNK_ALIGN);
+        let ptr = self.ptr.get();
+        let mask = layout.align() - 1;
+        let start = (ptr.addr().get() + mask) & !mask;
+        let new = start + layout.size();
+        if new > self.end.get().addr().get() {
+            return None;
+        }
+        // SAFETY: `start >= ptr > 0` and `new >= start`, neither wrapped (see above).
+        unsafe {
+            self.ptr.set(at(ptr, new));
+            Some(at(ptr, start))
+        }
+    }
+
+    /// Bumps for any layout: pad to the alignment, then check the padded size against
+    /// the room left. Returns `None` if the current chunk is full.
+    ///
+    /// Nothing can wrap: the padding is below `layout.align()`, and a `Layout` guarantees
+    /// that its size rounded up to its alignment is at most `isize::MAX`, so
+    /// `pad + size <= isize::MAX`; `end - ptr` is non-negative (invariant 2).
+    #[inline(always)]
+    pub(crate) fn bump_any(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let ptr = self.ptr.get();
+        let addr = ptr.addr().get();
+        let pad = addr.wrapping_neg() & (layout.align() - 1);
+        let needed = pad + layout.size();
+        if needed > self.end.get().addr().get() - addr {
+            return None;
+        }
+        // SAFETY: `addr + pad` and `addr + needed` are in `[addr, end]`, so non-zero.
+        unsafe {
+            self.ptr.set(at(ptr, addr + needed));
+            Some(at(ptr, addr + pad))
+        }
+    }
+
+    /// Allocates a block for `layout`: the fast path inline, the slow path out of line.
+    /// Under `cfg(asan)` the block is followed by a red zone and unpoisoned.
+    ///
+    /// Returns `None` if neither the current chunk, a spare, nor a new chunk from the
+    /// parent can hold it.
+    #[inline(always)]
+    pub(crate) fn alloc_block(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let reserved = poison::reserved(layout)?;
+        let block = match self.bump_any(reserved) {
+            Some(block) => block,
+            None => self.alloc_slow(reserved)?,
+        };
+        poison::unpoison(block, layout.size());
+        Some(block)
+    }
+
+    /// [`alloc_block`](Self::alloc_block) for `Layout::new::<T>()`, taking the shorter
+    /// [`bump_small`](Self::bump_small) path when `T` is small.
+    #[inline(always)]
+    pub(crate) fn alloc_block_for<T>(&self) -> Option<NonNull<T>> {
+        let layout = Layout::new::<T>();
+        if const { !cfg!(asan) && size_of::<T>() <= CHUNK_ALIGN && align_of::<T>() <= CHUNK_ALIGN }
+        {
+            let block = match self.bump_small(layout) {
+                Some(block) => block,
+                None => self.alloc_slow(layout)?,
+            };
+            Some(block.cast())
+        } else {
+            self.alloc_block(layout).map(NonNull::cast)
+        }
+    }
+
+    /// The slow path: the current chunk cannot hold `layout` (already a reserved layout).
+    ///
+    /// A zero-sized request gets a dangling pointer; otherwise the first spare chunk that
+    /// fits becomes current, or a new chunk is taken from the parent.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn alloc_slow(&self, layout: Layout) -> Option<NonNull<u8>> {
+        if layout.size() == 0 {
+            return Some(crate::alloc::dangling(layout.align()));
+        }
+        let chunk = match self.take_spare(layout) {
+            Some(spare) => spare,
+            None => self.take_new_chunk(layout)?,
+        };
+        self.make_current(chunk);
+        // A fresh or spare chunk was chosen to fit, so this only fails for a chunk that
+        // lost its tail to `MAX_END` at the very top of the address space.
+        self.bump_any(layout)
+    }
+
+    /// Unlinks the first spare chunk that can hold `layout` and relinks it right after
+    /// the current chunk, so the spares it skipped stay available.
+    fn take_spare(&self, layout: Layout) -> Option<NonNull<ChunkHeader>> {
+        let current = self.current.get()?;
+        // SAFETY: chunks linked from the current one are alive (invariant 4).
+        let mut next = unsafe { current.as_ref() }.next;
+        while let Some(spare) = next {
+            if fits_empty(spare, layout) {
+                // SAFETY: `spare` and its neighbours are chunks of this bump; relinking
+                // keeps every link mirrored (ChunkHeader invariant).
+                unsafe {
+                    unlink(spare);
+                    link_after(current, spare);
+                }
+                return Some(spare);
+            }
+            // SAFETY: as above.
+            next = unsafe { spare.as_ref() }.next;
+        }
+        None
+    }
+
+    /// Takes a new chunk from the parent that can hold `layout` and links it right after
+    /// the current chunk. Sizes double up to the cap; if the parent refuses, smaller
+    /// sizes down to what `layout` needs are tried; the allocation limit is never passed.
+    fn take_new_chunk(&self, layout: Layout) -> Option<NonNull<ChunkHeader>> {
+        let needed = chunk::bytes_needed_for(layout)?;
+        let needed = needed.checked_next_multiple_of(CHUNK_ALIGN)?;
+        let last = self.current.get().map(ChunkHeader::block_size);
+        let mut size = chunk::next_chunk_size(last, needed)?;
+        if let Some(limit) = self.limit.get() {
+            let budget = limit.saturating_sub(self.reserved.get()) & !(CHUNK_ALIGN - 1);
+            if budget < needed {
+                return None;
+            }
+            size = size.min(budget);
+        }
+        let align = layout.align().max(CHUNK_ALIGN);
+        loop {
+            let block_layout = Layout::from_size_align(size, align).ok()?;
+            if let Ok(block) = self.parent.allocate(block_layout) {
+                let block = block.cast::<u8>();
+                // SAFETY: the block is fresh from the parent, aligned to at least
+                // CHUNK_ALIGN and `size` bytes long; it stays ours until freed.
+                let Some(header) = (unsafe { ChunkHeader::init(block, size, Some(block_layout)) })
+                else {
+                    // SAFETY: allocated just above with `block_layout`.
+                    unsafe { self.parent.deallocate(block, block_layout) };
+                    return None;
+                };
+                self.reserved.set(self.reserved.get() + size);
+                poison::poison(ChunkHeader::data_start(header), ChunkHeader::capacity(header));
+                if let Some(current) = self.current.get() {
+                    // SAFETY: both are chunks of this bump; `header` is not linked yet.
+                    unsafe { link_after(current, header) };
+                }
+                return Some(header);
+            }
+            if size <= needed {
+                return None;
+            }
+            size = (size / 2).next_multiple_of(CHUNK_ALIGN).max(needed);
+        }
+    }
+
+    /// Makes `chunk` (linked after the current chunk, or the first chunk of an empty
+    /// bump) the current chunk, recording where the old current chunk was filled to.
+    fn make_current(&self, chunk: NonNull<ChunkHeader>) {
+        if let Some(old) = self.current.get() {
+            // SAFETY: `old` is alive (invariant 4); no reference to its header is held.
+            unsafe { (*old.as_ptr()).used = self.ptr.get() };
+        }
+        // SAFETY: `chunk` is alive and initialised.
+        let end = unsafe { chunk.as_ref() }.end;
+        self.current.set(Some(chunk));
+        self.ptr.set(ChunkHeader::data_start(chunk));
+        self.end.set(end);
+    }
+}
+
+/// Whether an empty chunk can hold `layout` at its data start.
+fn fits_empty(chunk: NonNull<ChunkHeader>, layout: Layout) -> bool {
+    let start = ChunkHeader::data_start(chunk).addr().get();
+    let pad = start.wrapping_neg() & (layout.align() - 1);
+    pad + layout.size() <= ChunkHeader::capacity(chunk)
+}
+
+/// Removes `chunk` from its list, joining its neighbours.
+///
+/// # Safety
+///
+/// - `chunk` and its neighbours must be alive chunk headers of one list.
+unsafe fn unlink(chunk: NonNull<ChunkHeader>) {
+    // SAFETY: all three headers are alive (caller's contract); no references are held.
+    unsafe {
+        let ChunkHeader { prev, next, .. } = *chunk.as_ptr();
+        if let Some(prev) = prev {
+            (*prev.as_ptr()).next = next;
+        }
+        if let Some(next) = next {
+            (*next.as_ptr()).prev = prev;
+        }
+        (*chunk.as_ptr()).prev = None;
+        (*chunk.as_ptr()).next = None;
+    }
+}
+
+/// Inserts the unlinked `chunk` right after `anchor`.
+///
+/// # Safety
+///
+/// - `anchor` and its successor must be alive chunk headers of one list, and `chunk` an
+///   alive header that is in no list.
+pub(crate) unsafe fn link_after(anchor: NonNull<ChunkHeader>, chunk: NonNull<ChunkHeader>) {
+    // SAFETY: all headers involved are alive (caller's contract); no references are held.
+    unsafe {
+        let next = (*anchor.as_ptr()).next;
+        (*chunk.as_ptr()).prev = Some(anchor);
+        (*chunk.as_ptr()).next = next;
+        if let Some(next) = next {
+            (*next.as_ptr()).prev = Some(chunk);
+        }
+        (*anchor.as_ptr()).next = Some(chunk);
+    }
+}

@@ -1,0 +1,296 @@
+//! Taking memory up front, giving it back, and limiting how much is taken: capacity
+//! constructors, the two resets, the allocation limit, rewinding to a mark, and freeing.
+
+use core::ptr::NonNull;
+
+use super::Bump;
+use super::chunk::{self, ChunkHeader, HEADER_SIZE};
+use super::poison;
+use crate::TryReserveError;
+use crate::alloc::{Allocator, Layout};
+
+/// A position of the bump pointer, to rewind to: the chunk that was current (`None` for a
+/// bump that had no chunk) and the pointer within it.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    chunk: Option<NonNull<ChunkHeader>>,
+    ptr: NonNull<u8>,
+}
+
+impl<A: Allocator> Bump<A> {
+    /// A bump allocator over `parent` whose first chunk has room for at least `capacity`
+    /// bytes, or an error if that chunk cannot be allocated.
+    ///
+    /// # Errors
+    ///
+    /// [`CapacityOverflow`](crate::TryReserveErrorKind::CapacityOverflow) if `capacity`
+    /// plus the chunk header does not fit a layout, and
+    /// [`AllocError`](crate::TryReserveErrorKind::AllocError) if the parent refuses the
+    /// chunk.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use allockit::{Bump, TryReserveErrorKind};
+    /// use allockit::alloc::Global;
+    ///
+    /// assert!(Bump::try_with_capacity_in(1 << 12, Global).is_ok());
+    /// let err = Bump::try_with_capacity_in(usize::MAX, Global).unwrap_err();
+    /// assert_eq!(err.kind(), TryReserveErrorKind::CapacityOverflow);
+    /// ```
+    pub fn try_with_capacity_in(capacity: usize, parent: A) -> Result<Self, TryReserveError> {
+        let bump = Self::new_in(parent);
+        if capacity == 0 {
+            return Ok(bump);
+        }
+        let layout = Layout::from_size_align(capacity, 1)
+            .map_err(|_| TryReserveError::capacity_overflow())?;
+        let needed = chunk::bytes_needed_for(layout)
+            .and_then(|n| n.checked_next_multiple_of(chunk::CHUNK_ALIGN))
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or(TryReserveError::capacity_overflow())?;
+        match bump.alloc_slow(layout) {
+            Some(block) => {
+                // Give the probe allocation back: the chunk stays, empty.
+                bump.ptr.set(block);
+                poison::poison(block, capacity);
+                Ok(bump)
+            }
+            None => Err(TryReserveError::alloc_error(
+                Layout::from_size_align(needed, chunk::CHUNK_ALIGN)
+                    .map_err(|_| TryReserveError::capacity_overflow())?,
+            )),
+        }
+    }
+
+    /// Frees every chunk except the largest, and makes the bump pointer start over at the
+    /// beginning of that one.
+    ///
+    /// Everything allocated from the bump is gone; the `&mut self` receiver guarantees
+    /// that no reference into it and no collection using it is still alive. Values
+    /// allocated with [`alloc`](Self::alloc) are *not* dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut bump = allockit::Bump::new();
+    /// for i in 0..10_000u64 {
+    ///     bump.alloc(i);
+    /// }
+    /// assert!(bump.stats().chunks > 1);
+    ///
+    /// bump.reset();
+    /// let stats = bump.stats();
+    /// assert_eq!((stats.chunks, stats.allocated), (1, 0));
+    /// ```
+    pub fn reset(&mut self) {
+        let Some(first) = self.first_chunk() else { return };
+        let mut largest = first;
+        let mut next = Some(first);
+        while let Some(chunk) = next {
+            if ChunkHeader::capacity(chunk) > ChunkHeader::capacity(largest) {
+                largest = chunk;
+            }
+            // SAFETY: chunks of the list are alive (invariant 4).
+            next = unsafe { chunk.as_ref() }.next;
+        }
+        let mut next = Some(first);
+        while let Some(chunk) = next {
+            // SAFETY: as above; `chunk` is freed only after its link is read.
+            next = unsafe { chunk.as_ref() }.next;
+            if chunk != largest {
+                // SAFETY: `chunk` is a chunk of this bump, unlinked below by resetting
+                // `largest`'s links, and nothing refers to its memory (`&mut self`).
+                unsafe { self.free_chunk(chunk) };
+            }
+        }
+        // SAFETY: `largest` is alive; its neighbours were just freed.
+        unsafe {
+            (*largest.as_ptr()).prev = None;
+            (*largest.as_ptr()).next = None;
+        }
+        self.reserved.set(ChunkHeader::block_size(largest));
+        self.current.set(None);
+        self.start_over_at(largest);
+    }
+
+    /// Makes the bump pointer start over at the beginning of the first chunk, keeping
+    /// every chunk: the others become spares, reused in order as the first one fills up.
+    ///
+    /// This is the reset for steady-state loops (one parse, one request, one frame per
+    /// iteration): after the first iteration, the bump stops asking its parent for
+    /// memory. Values allocated with [`alloc`](Self::alloc) are *not* dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut bump = allockit::Bump::new();
+    /// for _round in 0..3 {
+    ///     for i in 0..10_000u64 {
+    ///         bump.alloc(i);
+    ///     }
+    ///     let reserved = bump.stats().reserved;
+    ///     bump.reset_keep_chunks();
+    ///     assert_eq!(bump.stats().reserved, reserved); // nothing given back...
+    ///     assert_eq!(bump.stats().allocated, 0);       // ...but all of it reusable
+    /// }
+    /// ```
+    pub fn reset_keep_chunks(&mut self) {
+        if let Some(first) = self.first_chunk() {
+            self.current.set(None);
+            self.start_over_at(first);
+        }
+    }
+
+    /// Caps the bytes this bump takes from its parent (chunk headers included) at
+    /// `limit`, or removes the cap with `None`.
+    ///
+    /// The limit is checked whenever a chunk is needed: a chunk is shrunk to fit the
+    /// budget left if that still serves the request, and otherwise the request fails with
+    /// `AllocError` (the `try_` methods return `Err`; the others call
+    /// [`handle_alloc_error`](crate::alloc::handle_alloc_error)). Memory already taken is
+    /// kept even if it is over a new, lower limit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use allockit::Bump;
+    ///
+    /// let bump = Bump::new();
+    /// bump.set_allocation_limit(Some(4096));
+    /// assert!(bump.try_alloc([0u8; 1000]).is_ok());
+    /// assert!(bump.try_alloc([0u8; 5000]).is_err());
+    /// assert!(bump.stats().reserved <= 4096);
+    /// ```
+    pub fn set_allocation_limit(&self, limit: Option<usize>) {
+        self.limit.set(limit);
+    }
+
+    /// The cap set by [`set_allocation_limit`](Self::set_allocation_limit), if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let bump = allockit::Bump::new();
+    /// assert_eq!(bump.allocation_limit(), None);
+    /// bump.set_allocation_limit(Some(1 << 20));
+    /// assert_eq!(bump.allocation_limit(), Some(1 << 20));
+    /// ```
+    pub fn allocation_limit(&self) -> Option<usize> {
+        self.limit.get()
+    }
+
+    /// Where the bump pointer is now.
+    pub(crate) fn mark(&self) -> Mark {
+        Mark { chunk: self.current.get(), ptr: self.ptr.get() }
+    }
+
+    /// Rewinds the bump pointer to `mark`, freeing for reuse everything allocated since;
+    /// chunks taken since become spares.
+    ///
+    /// # Safety
+    ///
+    /// - `mark` must come from [`mark`](Self::mark) on this bump, with no reset since.
+    /// - No block allocated since the mark may be used afterwards, and no block from
+    ///   before it may have been freed or resized since.
+    pub(crate) unsafe fn rewind(&self, mark: Mark) {
+        let Some(chunk) = mark.chunk else {
+            // The bump had no chunk: everything since is in chunks taken since.
+            if let Some(first) = self.first_chunk() {
+                self.current.set(None);
+                self.start_over_at(first);
+            }
+            return;
+        };
+        if self.current.get() == Some(chunk) {
+            debug_assert!(mark.ptr <= self.ptr.get());
+            poison::poison_range(mark.ptr, self.ptr.get());
+            self.ptr.set(mark.ptr);
+            return;
+        }
+        // SAFETY: `chunk` is a chunk of this bump (no reset since the mark).
+        let (end, mut next) = unsafe { (chunk.as_ref().end, chunk.as_ref().next) };
+        poison::poison_range(mark.ptr, end);
+        while let Some(later) = next {
+            // SAFETY: chunks of the list are alive; no references to them are held.
+            unsafe { (*later.as_ptr()).used = ChunkHeader::data_start(later) };
+            poison::poison(ChunkHeader::data_start(later), ChunkHeader::capacity(later));
+            // SAFETY: as above.
+            next = unsafe { later.as_ref() }.next;
+        }
+        self.current.set(Some(chunk));
+        self.ptr.set(mark.ptr);
+        self.end.set(end);
+    }
+
+    /// The oldest chunk, if any.
+    pub(crate) fn first_chunk(&self) -> Option<NonNull<ChunkHeader>> {
+        let mut chunk = self.current.get()?;
+        // SAFETY: chunks of the list are alive (invariant 4).
+        while let Some(prev) = unsafe { chunk.as_ref() }.prev {
+            chunk = prev;
+        }
+        Some(chunk)
+    }
+
+    /// Makes every chunk from `first` on empty and `first` current. `current` must have
+    /// been cleared, so the old current chunk's fill level is not recorded.
+    fn start_over_at(&self, first: NonNull<ChunkHeader>) {
+        let mut next = Some(first);
+        while let Some(chunk) = next {
+            // SAFETY: chunks of the list are alive; no references to them are held.
+            unsafe { (*chunk.as_ptr()).used = ChunkHeader::data_start(chunk) };
+            poison::poison(ChunkHeader::data_start(chunk), ChunkHeader::capacity(chunk));
+            // SAFETY: as above.
+            next = unsafe { chunk.as_ref() }.next;
+        }
+        debug_assert!(self.current.get().is_none());
+        // SAFETY: `first` is alive.
+        let end = unsafe { first.as_ref() }.end;
+        self.current.set(Some(first));
+        self.ptr.set(ChunkHeader::data_start(first));
+        self.end.set(end);
+    }
+
+    /// Gives one chunk's block back to the parent (a caller's buffer is kept).
+    ///
+    /// # Safety
+    ///
+    /// - `chunk` must be a chunk of this bump that is not used afterwards, and nothing
+    ///   may refer to its memory.
+    unsafe fn free_chunk(&self, chunk: NonNull<ChunkHeader>) {
+        // SAFETY: the header is alive until the block is freed below.
+        let layout = unsafe { chunk.as_ref() }.layout;
+        match layout {
+            Some(layout) => {
+                // The parent may reuse the memory: it must not stay poisoned.
+                poison::unpoison(chunk.cast(), layout.size());
+                // SAFETY: the block was allocated by `parent` with `layout` (invariant 4)
+                // and is freed once, here.
+                unsafe { self.parent.deallocate(chunk.cast(), layout) };
+            }
+            // A caller's buffer goes back to the caller, unpoisoned.
+            None => poison::unpoison(chunk.cast(), HEADER_SIZE + ChunkHeader::capacity(chunk)),
+        }
+    }
+
+    /// Frees every chunk and returns to the empty state.
+    ///
+    /// # Safety
+    ///
+    /// - Nothing may refer to memory allocated from this bump afterwards.
+    pub(crate) unsafe fn free_all_chunks(&mut self) {
+        let mut next = self.first_chunk();
+        while let Some(chunk) = next {
+            // SAFETY: chunks are alive until freed; the link is read first.
+            next = unsafe { chunk.as_ref() }.next;
+            // SAFETY: each chunk is freed once, and nothing refers to it (caller).
+            unsafe { self.free_chunk(chunk) };
+        }
+        let empty = crate::alloc::dangling(chunk::CHUNK_ALIGN);
+        self.current.set(None);
+        self.ptr.set(empty);
+        self.end.set(empty);
+        self.reserved.set(0);
+    }
+}

@@ -7,6 +7,7 @@
 //! - `harness`: self-tests proving the harness's checks fire.
 //! - `vec/`, `boxed/`, `string/`: the tests of [`allockit::Vec`], [`allockit::Box`] and
 //!   [`allockit::String`], one module per area.
+//! - `bump/`: the tests of [`allockit::Bump`].
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
@@ -16,6 +17,7 @@
 #![allow(clippy::incompatible_msrv)]
 
 mod boxed;
+mod bump;
 mod common;
 mod harness;
 mod string;

@@ -1,0 +1,18 @@
+//! Tests of `allockit::Bump`.
+//!
+//! - [`differential`]: the `Vec`, `Box` and `String` differential suites over `&Bump`,
+//!   including a small-chunk `Bump` that forces many chunk switches;
+//! - [`properties`]: allocator-level property tests (random allocate / grow / shrink /
+//!   deallocate / reset; live blocks never overlap, are aligned and keep their contents);
+//! - [`interop`]: hashbrown's `HashMap::new_in(&bump)` and, with `nightly`, std's `Vec`;
+//! - [`api`]: the direct arena API, including panic safety (drops counted, room given back);
+//! - [`lifecycle`]: resets, scopes, the allocation limit, exact statistics, chunk sizing;
+//! - [`edge`]: extreme alignments and sizes, zero-sized requests, the buffer-backed bump,
+//!   in-place growth.
+
+mod api;
+mod differential;
+mod edge;
+mod interop;
+mod lifecycle;
+mod properties;

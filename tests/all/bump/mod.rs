@@ -8,11 +8,15 @@
 //! - [`api`]: the direct arena API, including panic safety (drops counted, room given back);
 //! - [`lifecycle`]: resets, scopes, the allocation limit, exact statistics, chunk sizing;
 //! - [`edge`]: extreme alignments and sizes, zero-sized requests, the buffer-backed bump,
-//!   in-place growth.
+//!   in-place growth;
+//! - [`poisoning`] (with `--cfg asan` only): AddressSanitizer reports an overflow from one
+//!   bump allocation into the next, and a use after a scope's rewind.
 
 mod api;
 mod differential;
 mod edge;
 mod interop;
 mod lifecycle;
+#[cfg(asan)]
+mod poisoning;
 mod properties;

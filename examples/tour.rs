@@ -12,7 +12,9 @@
 //!    `try_reserve` returning an error instead of aborting;
 //! 4. zero-sized elements, which never allocate;
 //! 5. dropping a `Vec`: first the elements, then the memory;
-//! 6. a summary of every call the tracing allocator saw.
+//! 6. a `Vec` in a [`Bump`]: the newest block grows in place, an older one is copied;
+//! 7. the bump's chunks, a scope that gives memory back, and the two resets;
+//! 8. a summary of every call the tracing allocator saw.
 //!
 //! Colour is used only when stdout is a terminal (and `NO_COLOR` is not set).
 #![cfg_attr(feature = "nightly", feature(allocator_api))]
@@ -25,8 +27,9 @@ use std::ptr::NonNull;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use allockit::Vec;
 use allockit::alloc::{AllocError, Allocator, Global, Layout};
+use allockit::bump::ChunkInfo;
+use allockit::{Bump, Vec};
 
 fn main() {
     init_colour();
@@ -39,6 +42,8 @@ fn main() {
     vec_capacity_control(&tracer);
     vec_zero_sized(&tracer);
     vec_drop_order(&tracer);
+    bump_vec_in_place();
+    bump_chunks_scopes_resets();
     summary(&tracer);
 }
 
@@ -199,6 +204,96 @@ fn vec_drop_order(tracer: &Tracing) {
     v.push(Loud("third"));
     say("`drop(v)` runs each element's destructor, front to back, then frees the block:");
     drop(v);
+}
+
+/// A `Vec` over a tracing allocator over a `Bump`: while the Vec's buffer is the bump's
+/// newest block, every `grow` is in place; once something else is allocated after it,
+/// the next `grow` has to move (copy) it.
+fn bump_vec_in_place() {
+    section("A Vec in a Bump: the newest block grows in place");
+    say("A Bump hands out memory by moving a pointer up through a chunk. The block just");
+    say("below that pointer is the newest, and it can grow by moving the pointer further:");
+    say("no copy. (bumpalo bumps downward, so there every growth copies.)");
+    println!();
+
+    let bump = Bump::with_capacity(4096);
+    let tracer = Tracing::new(&bump);
+    let mut v: Vec<u64, &Tracing<&Bump>> = Vec::new_in(&tracer);
+    for i in 0..32 {
+        v.push(i);
+    }
+    let in_place = tracer.stats();
+    result(format_args!(
+        "32 pushes: {} allocate, {} grow, all {} in place",
+        in_place.allocate, in_place.grow, in_place.grow_in_place
+    ));
+
+    say("Now something else is allocated after the buffer, so it is no longer the newest:");
+    let node = bump.alloc(0xA57_u64);
+    for i in 32..=64 {
+        v.push(i);
+    }
+    result(format_args!(
+        "the next grow moved the buffer (copied {} bytes); the node is intact: {node:#x}",
+        32 * size_of::<u64>()
+    ));
+    say("Freeing the newest block gives its bytes back; freeing an older one is a no-op:");
+    let before = bump.stats().allocated;
+    drop(v);
+    result(format_args!("bytes handed out: {before} -> {}", bump.stats().allocated));
+}
+
+/// Chunks, scopes and the two resets, shown through `Bump::chunks` and `Bump::stats`.
+fn bump_chunks_scopes_resets() {
+    section("Chunks, scopes and resets");
+    say("When the current chunk is full, the bump takes a new one from its parent, twice");
+    say("as big as the last (up to 16 MiB). 10,000 u64 values later:");
+    println!();
+
+    let mut bump = Bump::new();
+    for i in 0..10_000u64 {
+        bump.alloc(i);
+    }
+    print_chunks(&bump);
+
+    say("A scope takes `&mut Bump` and gives back everything allocated inside it:");
+    let before = bump.stats();
+    let words = bump.scope(|b| {
+        let mut s = allockit::String::new_in(b);
+        for _ in 0..20_000 {
+            s.push_str("scratch ");
+        }
+        s.split(' ').filter(|w| !w.is_empty()).count()
+    });
+    let after = bump.stats();
+    result(format_args!(
+        "{words} words built in the scope; handed out before {} B, after {} B; \
+         chunks {} -> {} (the ones taken in the scope stay as spares)",
+        before.allocated, after.allocated, before.chunks, after.chunks
+    ));
+
+    bump.reset_keep_chunks();
+    let kept = bump.stats();
+    result(format_args!(
+        "reset_keep_chunks: {} chunks, {} B reserved, {} B handed out (ready for reuse)",
+        kept.chunks, kept.reserved, kept.allocated
+    ));
+    bump.reset();
+    let reset = bump.stats();
+    result(format_args!(
+        "reset: {} chunk (the largest) of {} B kept, the others given back",
+        reset.chunks, reset.reserved
+    ));
+}
+
+/// One line per chunk: its role, its block size and how full it is.
+fn print_chunks(bump: &Bump) {
+    for (i, ChunkInfo { role, block_size, allocated, capacity, .. }) in bump.chunks().enumerate() {
+        println!(
+            "   chunk {i:>2}  {:<8} block {block_size:>7} B   used {allocated:>6} of {capacity:>6} B",
+            format!("{role:?}")
+        );
+    }
 }
 
 /// Everything the tracing allocator saw during the tour.

@@ -6,6 +6,8 @@
 //!
 //! ```text
 //!   grow, newest:      │ old block │+ new bytes │  bump ptr moves; same address
+//!   grow, newest, chunk full, block alone in it:
+//!                      the chunk itself grows through the parent's `grow` (realloc)
 //!   grow, not newest:  │ old block │ other │ ... │ new block (copied) │
 //!   shrink, newest:    │ block │ freed │           bump ptr moves back
 //!   free, newest:      │ freed       │           bump ptr moves back to the block
@@ -66,6 +68,19 @@ unsafe impl<A: Allocator> AllocatorCore for Bump<A> {
                 self.ptr.set(unsafe { start.add(reserved.size()) });
                 poison::unpoison(start, new.size());
                 return Some(NonNull::slice_from_raw_parts(start, new.size()));
+            }
+            let alone = self
+                .current
+                .get()
+                .is_some_and(|current| ChunkHeader::data_start(current).addr() == ptr.addr());
+            if alone {
+                // SAFETY: the block starts at the data start and ends at the bump pointer,
+                // so it is the only block with bytes in the chunk; the caller gives up
+                // `ptr` when `grow` succeeds, and `reserved` is its new layout.
+                if let Some(start) = unsafe { self.grow_current_chunk(reserved) } {
+                    poison::unpoison(start, new.size());
+                    return Some(NonNull::slice_from_raw_parts(start, new.size()));
+                }
             }
         }
         let chunk_before = self.current.get();

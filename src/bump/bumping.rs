@@ -185,12 +185,86 @@ impl<A: Allocator> Bump<A> {
         }
     }
 
-    /// Makes `chunk` (linked after the current chunk, or the first chunk of an empty
-    /// bump) the current chunk, recording where the old current chunk was filled to.
+    /// Grows the current chunk through the parent's `grow` so that the block at its data
+    /// start can become `new.size()` bytes long, and returns the block's (possibly moved)
+    /// start. This is how a big `Vec<T, &Bump>` grows like a `Vec<T>` over the parent:
+    /// with the parent's `realloc` (in-place extension, or page remapping for large
+    /// blocks) instead of a copy into a fresh chunk.
+    ///
+    /// Returns `None`, changing nothing, if the chunk is a caller's buffer, `new` needs a
+    /// larger alignment than the data start is guaranteed to have after a move, the
+    /// allocation limit would be passed, or the parent refuses.
+    ///
+    /// # Safety
+    ///
+    /// - The current chunk's only bytes in use must be those of one block that starts at
+    ///   its data start and ends at the bump pointer, and `new` (a reserved layout) must
+    ///   be that block's new layout; the chunk may move, so no other pointer into it may
+    ///   be used afterwards (zero-sized accesses excepted).
+    pub(crate) unsafe fn grow_current_chunk(&self, new: Layout) -> Option<NonNull<u8>> {
+        let current = self.current.get()?;
+        // SAFETY: the current chunk is alive (invariant 4).
+        let old = unsafe { current.as_ref() }.layout?;
+        if new.align() > CHUNK_ALIGN {
+            return None;
+        }
+        let size = chunk::HEADER_SIZE
+            .checked_add(new.size())?
+            .checked_add(2 * CHUNK_ALIGN)?
+            .checked_next_multiple_of(CHUNK_ALIGN)?;
+        let extra = size.checked_sub(old.size())?;
+        if let Some(limit) = self.limit.get() {
+            if extra > limit.saturating_sub(self.reserved.get()) {
+                return None;
+            }
+        }
+        let layout = Layout::from_size_align(size, old.align()).ok()?;
+        // The parent reads the whole old block when it copies it.
+        poison::unpoison(current.cast(), old.size());
+        // SAFETY: the chunk's block was allocated by `parent` with `old` (invariant 4),
+        // and `layout` is not smaller.
+        let Ok(block) = (unsafe { self.parent.grow(current.cast(), old, layout) }) else {
+            poison::poison_range(self.ptr.get(), self.end.get());
+            return None;
+        };
+        let header = block.cast::<ChunkHeader>();
+        let start = block.cast::<u8>().addr().get();
+        // `data_end` loses less than 2 * CHUNK_ALIGN, which `size` has spare.
+        let end = block.cast::<u8>().with_addr(NonZero::new(chunk::data_end(start, size))?);
+        let data = ChunkHeader::data_start(header);
+        // SAFETY: the header moved with the block (the parent kept its bytes); the
+        // neighbours are alive, and pointing them at the new place keeps the links
+        // mirrored.
+        unsafe {
+            let h = header.as_ptr();
+            (*h).end = end;
+            (*h).used = data;
+            (*h).layout = Some(layout);
+            if let Some(prev) = (*h).prev {
+                (*prev.as_ptr()).next = Some(header);
+            }
+            if let Some(next) = (*h).next {
+                (*next.as_ptr()).prev = Some(header);
+            }
+        }
+        self.reserved.set(self.reserved.get() + extra);
+        self.current.set(Some(header));
+        // SAFETY: `new.size() <= end - data` by the choice of `size`.
+        let bump = unsafe { data.add(new.size()) };
+        debug_assert!(bump <= end);
+        self.ptr.set(bump);
+        self.end.set(end);
+        poison::poison_range(bump, end);
+        Some(data)
+    }
+
+    /// Makes `chunk` (linked right after the current chunk, or the first chunk of an
+    /// empty bump) the current chunk, recording where the old current chunk was filled to.
     fn make_current(&self, chunk: NonNull<ChunkHeader>) {
         if let Some(old) = self.current.get() {
             // SAFETY: `old` is alive (invariant 4); no reference to its header is held.
             unsafe { (*old.as_ptr()).used = self.ptr.get() };
+            self.index.set(self.index.get() + 1);
         }
         // SAFETY: `chunk` is alive and initialised.
         let end = unsafe { chunk.as_ref() }.end;

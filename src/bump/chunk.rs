@@ -87,12 +87,7 @@ impl ChunkHeader {
     ) -> Option<NonNull<ChunkHeader>> {
         debug_assert!(block.addr().get() % CHUNK_ALIGN == 0);
         let start = block.addr().get();
-        // The block does not wrap around the address space, so this cannot overflow.
-        let block_end = start + len;
-        let mut end = block_end & !(CHUNK_ALIGN - 1);
-        if end > MAX_END {
-            end = MAX_END & !(CHUNK_ALIGN - 1);
-        }
+        let end = data_end(start, len);
         let data_start = start.checked_add(HEADER_SIZE)?;
         if end < data_start.checked_add(CHUNK_ALIGN)? {
             return None;
@@ -128,6 +123,14 @@ impl ChunkHeader {
     }
 }
 
+/// Where the data of a chunk whose block starts at address `start` and is `len` bytes
+/// long ends: the block's end rounded down to [`CHUNK_ALIGN`], and no higher than
+/// [`MAX_END`] (so at most `2 * CHUNK_ALIGN - 1` bytes are lost).
+pub(crate) fn data_end(start: usize, len: usize) -> usize {
+    // The block does not wrap around the address space, so this cannot overflow.
+    (start + len).min(MAX_END) & !(CHUNK_ALIGN - 1)
+}
+
 /// The size of the block to ask for when a chunk with `needed` bytes (header, padding
 /// and the request) is wanted and the newest chunk so far had a block of `last` bytes
 /// (`None` if there is none yet, `first` for the first chunk's default).
@@ -150,8 +153,8 @@ pub(crate) fn next_chunk_size(last: Option<usize>, needed: usize) -> Option<usiz
 pub(crate) fn bytes_needed_for(layout: Layout) -> Option<usize> {
     let header = HEADER_SIZE.checked_add(layout.align() - 1)? & !(layout.align() - 1);
     let total = header.checked_add(layout.size())?;
-    // Room for the rounding of `end` and a non-empty data area.
-    total.checked_add(CHUNK_ALIGN)
+    // Room for the rounding of `end` (see `data_end`).
+    total.checked_add(2 * CHUNK_ALIGN)
 }
 
 #[cfg(test)]
@@ -172,7 +175,7 @@ mod tests {
     #[test]
     fn needed_covers_alignment() {
         let l = Layout::from_size_align(10, 4096).unwrap();
-        assert_eq!(bytes_needed_for(l), Some(4096 + 10 + CHUNK_ALIGN));
+        assert_eq!(bytes_needed_for(l), Some(4096 + 10 + 2 * CHUNK_ALIGN));
         let l = Layout::from_size_align(isize::MAX as usize, 1).unwrap();
         assert!(bytes_needed_for(l).is_some_and(|n| n > isize::MAX as usize));
     }

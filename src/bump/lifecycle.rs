@@ -9,12 +9,15 @@ use super::poison;
 use crate::TryReserveError;
 use crate::alloc::{Allocator, Layout};
 
-/// A position of the bump pointer, to rewind to: the chunk that was current (`None` for a
-/// bump that had no chunk) and the pointer within it.
-#[derive(Clone, Copy)]
+/// A position of the bump pointer, to rewind to: the current chunk's position in the
+/// list and the pointer's offset from that chunk's data start.
+///
+/// It holds no pointer, because the current chunk may move (when its only block grows
+/// through the parent) while the mark is kept; positions and offsets survive that.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Mark {
-    chunk: Option<NonNull<ChunkHeader>>,
-    ptr: NonNull<u8>,
+    index: usize,
+    offset: usize,
 }
 
 impl<A: Allocator> Bump<A> {
@@ -182,11 +185,15 @@ impl<A: Allocator> Bump<A> {
 
     /// Where the bump pointer is now.
     pub(crate) fn mark(&self) -> Mark {
-        Mark { chunk: self.current.get(), ptr: self.ptr.get() }
+        let offset = self.current.get().map_or(0, |current| {
+            self.ptr.get().addr().get() - ChunkHeader::data_start(current).addr().get()
+        });
+        Mark { index: self.index.get(), offset }
     }
 
     /// Rewinds the bump pointer to `mark`, freeing for reuse everything allocated since;
-    /// chunks taken since become spares.
+    /// chunks taken since become spares. A mark taken before the first chunk rewinds to
+    /// the start of the first chunk.
     ///
     /// # Safety
     ///
@@ -194,23 +201,29 @@ impl<A: Allocator> Bump<A> {
     /// - No block allocated since the mark may be used afterwards, and no block from
     ///   before it may have been freed or resized since.
     pub(crate) unsafe fn rewind(&self, mark: Mark) {
-        let Some(chunk) = mark.chunk else {
-            // The bump had no chunk: everything since is in chunks taken since.
-            if let Some(first) = self.first_chunk() {
-                self.current.set(None);
-                self.start_over_at(first);
+        let Some(current) = self.current.get() else { return };
+        debug_assert!(mark.index <= self.index.get());
+        let mut chunk = current;
+        if mark.index != self.index.get() {
+            chunk = self.first_chunk().unwrap_or(current);
+            for _ in 0..mark.index {
+                // SAFETY: chunks of the list are alive; the mark's chunk exists, since
+                // chunks are only freed by a reset (caller's contract).
+                chunk = unsafe { chunk.as_ref() }.next.unwrap_or(chunk);
             }
-            return;
-        };
-        if self.current.get() == Some(chunk) {
-            debug_assert!(mark.ptr <= self.ptr.get());
-            poison::poison_range(mark.ptr, self.ptr.get());
-            self.ptr.set(mark.ptr);
+        }
+        // SAFETY: the offset was inside the chunk when the mark was taken, and a chunk's
+        // data never shrinks.
+        let ptr = unsafe { ChunkHeader::data_start(chunk).add(mark.offset) };
+        if chunk == current {
+            debug_assert!(ptr <= self.ptr.get());
+            poison::poison_range(ptr, self.ptr.get());
+            self.ptr.set(ptr);
             return;
         }
-        // SAFETY: `chunk` is a chunk of this bump (no reset since the mark).
+        // SAFETY: `chunk` is a chunk of this bump.
         let (end, mut next) = unsafe { (chunk.as_ref().end, chunk.as_ref().next) };
-        poison::poison_range(mark.ptr, end);
+        poison::poison_range(ptr, end);
         while let Some(later) = next {
             // SAFETY: chunks of the list are alive; no references to them are held.
             unsafe { (*later.as_ptr()).used = ChunkHeader::data_start(later) };
@@ -219,7 +232,8 @@ impl<A: Allocator> Bump<A> {
             next = unsafe { later.as_ref() }.next;
         }
         self.current.set(Some(chunk));
-        self.ptr.set(mark.ptr);
+        self.index.set(mark.index);
+        self.ptr.set(ptr);
         self.end.set(end);
     }
 
@@ -248,6 +262,7 @@ impl<A: Allocator> Bump<A> {
         // SAFETY: `first` is alive.
         let end = unsafe { first.as_ref() }.end;
         self.current.set(Some(first));
+        self.index.set(0);
         self.ptr.set(ChunkHeader::data_start(first));
         self.end.set(end);
     }
@@ -289,6 +304,7 @@ impl<A: Allocator> Bump<A> {
         }
         let empty = crate::alloc::dangling(chunk::CHUNK_ALIGN);
         self.current.set(None);
+        self.index.set(0);
         self.ptr.set(empty);
         self.end.set(empty);
         self.reserved.set(0);

@@ -42,6 +42,13 @@
 //! the *older* data. Other deallocations are no-ops: memory comes back all at once, when
 //! the `Bump` is [`reset`](Bump::reset), a [scope](Bump::scope) ends, or it is dropped.
 //!
+//! When the newest block no longer fits in its chunk there are two cases. If other
+//! blocks share the chunk, the block is copied into a new chunk. If it is *alone* in the
+//! chunk (it starts at the chunk's data start, as a big vector soon does), the chunk
+//! itself grows through the parent's `grow`, which for `Global` is `realloc`: extended in
+//! place, or moved by remapping pages, exactly as a `Vec<T>` over the parent would grow.
+//! This is why scope marks and the chunk iterator hold chunk positions, not pointers.
+//!
 //! # Two ways to allocate
 //!
 //! | API                                    | returns                   | dropped?                         |
@@ -165,6 +172,10 @@ pub use stats::{ChunkInfo, ChunkRole, Chunks, Stats};
 /// 5. **Newest block.** A block `[p, p + reserved_size(n))` that ends at `ptr` is the
 ///    newest live allocation of the current chunk; a block of an older chunk never ends
 ///    at `ptr`, because a non-empty header separates any two chunks' data.
+/// 6. **Position.** `index` is the number of chunks before `current` in the list (0 when
+///    there is none). Nothing outside a method call holds a pointer to a chunk header
+///    (scope marks hold a position and an offset), because the current chunk may move
+///    when its only block grows through the parent.
 pub struct Bump<A: Allocator = Global> {
     /// The next free byte of the current chunk.
     ptr: Cell<NonNull<u8>>,
@@ -172,6 +183,8 @@ pub struct Bump<A: Allocator = Global> {
     end: Cell<NonNull<u8>>,
     /// The current chunk.
     current: Cell<Option<NonNull<ChunkHeader>>>,
+    /// The current chunk's position in the list, 0 for the oldest (and for no chunk).
+    index: Cell<usize>,
     /// Bytes taken from `parent` for the chunks it owns.
     reserved: Cell<usize>,
     /// The most `reserved` may grow to, if limited.
@@ -252,6 +265,7 @@ impl<A: Allocator> Bump<A> {
             ptr: Cell::new(empty),
             end: Cell::new(empty),
             current: Cell::new(None),
+            index: Cell::new(0),
             reserved: Cell::new(0),
             limit: Cell::new(None),
             parent,

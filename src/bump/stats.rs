@@ -2,7 +2,6 @@
 //! (the allocation paths keep no counters, so they stay short).
 
 use core::fmt;
-use core::ptr::NonNull;
 
 use super::Bump;
 use super::chunk::{CHUNK_ALIGN, ChunkHeader, MAX_END};
@@ -89,30 +88,35 @@ pub struct ChunkInfo {
 }
 
 /// An iterator over a [`Bump`]'s chunks, oldest first, from [`Bump::chunks`].
+///
+/// Each step walks the list afresh from the oldest chunk, so allocating from the bump
+/// while iterating is sound (the iterator then sees the list as it is at each step).
 pub struct Chunks<'a, A: Allocator> {
-    next: Option<NonNull<ChunkHeader>>,
-    seen_current: bool,
     bump: &'a Bump<A>,
+    position: usize,
 }
 
 impl<A: Allocator> Iterator for Chunks<'_, A> {
     type Item = ChunkInfo;
 
     fn next(&mut self) -> Option<ChunkInfo> {
-        let chunk = self.next?;
-        // SAFETY: chunks are only freed through `&mut Bump`, and `self` borrows the bump,
-        // so every chunk reachable from it is alive; no reference to a header is held
-        // across calls that could write it.
-        let header = unsafe { chunk.as_ref() };
-        self.next = header.next;
+        let mut chunk = self.bump.first_chunk()?;
+        for _ in 0..self.position {
+            // SAFETY: chunks are only freed through `&mut Bump`, and `self` borrows the
+            // bump, so every chunk reachable from it is alive.
+            chunk = unsafe { chunk.as_ref() }.next?;
+        }
+        let position = self.position;
+        self.position += 1;
         let data_start = ChunkHeader::data_start(chunk);
-        let (role, used) = if self.bump.current.get() == Some(chunk) {
-            self.seen_current = true;
+        let current = self.bump.index.get();
+        let (role, used) = if position == current {
             (ChunkRole::Current, self.bump.ptr.get())
-        } else if self.seen_current {
+        } else if position > current {
             (ChunkRole::Spare, data_start)
         } else {
-            (ChunkRole::Filled, header.used)
+            // SAFETY: as above.
+            (ChunkRole::Filled, unsafe { chunk.as_ref() }.used)
         };
         Some(ChunkInfo {
             data_start: data_start.as_ptr(),
@@ -171,7 +175,7 @@ impl<A: Allocator> Bump<A> {
     /// assert!(chunks.windows(2).all(|w| w[1].block_size >= w[0].block_size));
     /// ```
     pub fn chunks(&self) -> Chunks<'_, A> {
-        Chunks { next: self.first_chunk(), seen_current: false, bump: self }
+        Chunks { bump: self, position: 0 }
     }
 
     /// Checks every invariant of the type (see [`Bump`]) and panics if one is broken.
@@ -184,9 +188,11 @@ impl<A: Allocator> Bump<A> {
         let Some(current) = self.current.get() else {
             assert_eq!((ptr, end), (CHUNK_ALIGN, CHUNK_ALIGN), "empty bump pointers");
             assert_eq!(self.reserved.get(), 0, "empty bump reserves nothing");
+            assert_eq!(self.index.get(), 0, "empty bump has position 0");
             return;
         };
         let mut reserved = 0;
+        let mut position = 0;
         let mut seen_current = false;
         let mut prev = None;
         let mut next = self.first_chunk();
@@ -201,6 +207,7 @@ impl<A: Allocator> Bump<A> {
             let used = header.used.addr().get();
             if chunk == current {
                 seen_current = true;
+                assert_eq!(self.index.get(), position, "index is the current chunk's position");
                 assert_eq!(end, chunk_end, "end is the current chunk's end");
                 assert!(data <= ptr && ptr <= end, "bump pointer inside the current chunk");
             } else if seen_current {
@@ -211,6 +218,7 @@ impl<A: Allocator> Bump<A> {
             reserved += ChunkHeader::block_size(chunk);
             prev = Some(chunk);
             next = header.next;
+            position += 1;
         }
         assert!(seen_current, "current chunk is in the list");
         assert_eq!(self.reserved.get(), reserved, "reserved is the sum of the blocks");

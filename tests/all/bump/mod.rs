@@ -5,6 +5,7 @@
 //! - [`properties`]: allocator-level property tests (random allocate / grow / shrink /
 //!   deallocate / reset; live blocks never overlap, are aligned and keep their contents);
 //! - [`interop`]: hashbrown's `HashMap::new_in(&bump)` and, with `nightly`, std's `Vec`;
+//! - [`chunk_growth`]: a block alone in its chunk grows the chunk through the parent;
 //! - [`api`]: the direct arena API, including panic safety (drops counted, room given back);
 //! - [`lifecycle`]: resets, scopes, the allocation limit, exact statistics, chunk sizing;
 //! - [`edge`]: extreme alignments and sizes, zero-sized requests, the buffer-backed bump,
@@ -13,6 +14,7 @@
 //!   bump allocation into the next, and a use after a scope's rewind.
 
 mod api;
+mod chunk_growth;
 mod differential;
 mod edge;
 mod interop;

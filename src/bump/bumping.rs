@@ -67,57 +67,72 @@ impl<A: Allocator> Bump<A> {
         }
     }
 
+    /// The fast path alone for `layout`: a block from the current chunk, or `None` if
+    /// it is full. Under `cfg(asan)` the block is followed by a red zone and unpoisoned.
+    #[inline(always)]
+    pub(crate) fn bump_fast(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let block = self.bump_any(poison::reserved(layout)?)?;
+        poison::unpoison(block, layout.size());
+        Some(block)
+    }
+
+    /// [`bump_fast`](Self::bump_fast) for `Layout::new::<T>()`, taking the shorter
+    /// [`bump_small`](Self::bump_small) path when `T` is small.
+    #[inline(always)]
+    pub(crate) fn bump_fast_for<T>(&self) -> Option<NonNull<T>> {
+        let layout = Layout::new::<T>();
+        let block = if const {
+            !cfg!(asan) && size_of::<T>() <= CHUNK_ALIGN && align_of::<T>() <= CHUNK_ALIGN
+        } {
+            self.bump_small(layout)
+        } else {
+            self.bump_fast(layout)
+        };
+        block.map(NonNull::cast)
+    }
+
     /// Allocates a block for `layout`: the fast path inline, the slow path out of line.
-    /// Under `cfg(asan)` the block is followed by a red zone and unpoisoned.
     ///
     /// Returns `None` if neither the current chunk, a spare, nor a new chunk from the
     /// parent can hold it.
     #[inline(always)]
     pub(crate) fn alloc_block(&self, layout: Layout) -> Option<NonNull<u8>> {
-        let reserved = poison::reserved(layout)?;
-        let block = match self.bump_any(reserved) {
-            Some(block) => block,
-            None => self.alloc_slow(reserved)?,
-        };
-        poison::unpoison(block, layout.size());
-        Some(block)
-    }
-
-    /// [`alloc_block`](Self::alloc_block) for `Layout::new::<T>()`, taking the shorter
-    /// [`bump_small`](Self::bump_small) path when `T` is small.
-    #[inline(always)]
-    pub(crate) fn alloc_block_for<T>(&self) -> Option<NonNull<T>> {
-        let layout = Layout::new::<T>();
-        if const { !cfg!(asan) && size_of::<T>() <= CHUNK_ALIGN && align_of::<T>() <= CHUNK_ALIGN }
-        {
-            let block = match self.bump_small(layout) {
-                Some(block) => block,
-                None => self.alloc_slow(layout)?,
-            };
-            Some(block.cast())
-        } else {
-            self.alloc_block(layout).map(NonNull::cast)
+        match self.bump_fast(layout) {
+            Some(block) => Some(block),
+            None => self.alloc_slow(layout),
         }
     }
 
-    /// The slow path: the current chunk cannot hold `layout` (already a reserved layout).
+    /// [`alloc_block`](Self::alloc_block) for `Layout::new::<T>()`.
+    #[inline(always)]
+    pub(crate) fn alloc_block_for<T>(&self) -> Option<NonNull<T>> {
+        match self.bump_fast_for::<T>() {
+            Some(block) => Some(block),
+            None => self.alloc_slow(Layout::new::<T>()).map(NonNull::cast),
+        }
+    }
+
+    /// The slow path: the current chunk cannot hold `layout`.
     ///
     /// A zero-sized request gets a dangling pointer; otherwise the first spare chunk that
-    /// fits becomes current, or a new chunk is taken from the parent.
+    /// fits becomes current, or a new chunk is taken from the parent. Under `cfg(asan)`
+    /// the block is followed by a red zone and unpoisoned, as on the fast path.
     #[cold]
     #[inline(never)]
     pub(crate) fn alloc_slow(&self, layout: Layout) -> Option<NonNull<u8>> {
-        if layout.size() == 0 {
-            return Some(crate::alloc::dangling(layout.align()));
+        let reserved = poison::reserved(layout)?;
+        if reserved.size() == 0 {
+            return Some(crate::alloc::dangling(reserved.align()));
         }
-        let chunk = match self.take_spare(layout) {
+        let chunk = match self.take_spare(reserved) {
             Some(spare) => spare,
-            None => self.take_new_chunk(layout)?,
+            None => self.take_new_chunk(reserved)?,
         };
         self.make_current(chunk);
-        // A fresh or spare chunk was chosen to fit, so this only fails for a chunk that
-        // lost its tail to `MAX_END` at the very top of the address space.
-        self.bump_any(layout)
+        // A fresh or spare chunk was chosen to fit, so this cannot fail.
+        let block = self.bump_any(reserved)?;
+        poison::unpoison(block, layout.size());
+        Some(block)
     }
 
     /// Unlinks the first spare chunk that can hold `layout` and relinks it right after

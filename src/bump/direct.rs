@@ -93,9 +93,25 @@ impl<A: Allocator> Bump<A> {
     /// ```
     #[inline(always)]
     pub fn alloc<T>(&self, value: T) -> &mut T {
-        let block = or_alloc_error(self.alloc_block_for::<T>(), Layout::new::<T>());
-        // SAFETY: a fresh block for a `T`, valid until the bump is reset (which needs the
-        // `&mut` that the returned borrow of `self` rules out).
+        match self.bump_fast_for::<T>() {
+            // SAFETY: a fresh block for a `T`, valid until the bump is reset (which needs
+            // the `&mut` that the returned borrow of `self` rules out).
+            Some(block) => unsafe {
+                block.write(value);
+                &mut *block.as_ptr()
+            },
+            // A tail call: the fast path keeps no registers for the slow one.
+            None => self.alloc_cold(value),
+        }
+    }
+
+    /// `alloc` when the current chunk is full.
+    #[cold]
+    #[inline(never)]
+    fn alloc_cold<T>(&self, value: T) -> &mut T {
+        let layout = Layout::new::<T>();
+        let block = or_alloc_error(self.alloc_slow(layout), layout).cast::<T>();
+        // SAFETY: as in `alloc`.
         unsafe {
             block.write(value);
             &mut *block.as_ptr()
@@ -120,7 +136,21 @@ impl<A: Allocator> Bump<A> {
     /// ```
     #[inline(always)]
     pub fn try_alloc<T>(&self, value: T) -> Result<&mut T, AllocError> {
-        let block = self.alloc_block_for::<T>().ok_or(AllocError)?;
+        match self.bump_fast_for::<T>() {
+            // SAFETY: as in `alloc`.
+            Some(block) => unsafe {
+                block.write(value);
+                Ok(&mut *block.as_ptr())
+            },
+            None => self.try_alloc_cold(value),
+        }
+    }
+
+    /// `try_alloc` when the current chunk is full.
+    #[cold]
+    #[inline(never)]
+    fn try_alloc_cold<T>(&self, value: T) -> Result<&mut T, AllocError> {
+        let block = self.alloc_slow(Layout::new::<T>()).ok_or(AllocError)?.cast::<T>();
         // SAFETY: as in `alloc`.
         unsafe {
             block.write(value);

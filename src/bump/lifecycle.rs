@@ -55,8 +55,8 @@ impl<A: Allocator> Bump<A> {
         match bump.alloc_slow(layout) {
             Some(block) => {
                 // Give the probe allocation back: the chunk stays, empty.
+                poison::poison_range(block, bump.ptr.get());
                 bump.ptr.set(block);
-                poison::poison(block, capacity);
                 Ok(bump)
             }
             None => Err(TryReserveError::alloc_error(

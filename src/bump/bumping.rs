@@ -223,25 +223,38 @@ impl<A: Allocator> Bump<A> {
         if new.align() > CHUNK_ALIGN {
             return None;
         }
-        let size = chunk::HEADER_SIZE
+        let needed = chunk::HEADER_SIZE
             .checked_add(new.size())?
             .checked_add(2 * CHUNK_ALIGN)?
             .checked_next_multiple_of(CHUNK_ALIGN)?;
-        let extra = size.checked_sub(old.size())?;
+        // At least double (by at most MAX_CHUNK_SIZE), so that a block growing by small
+        // steps (`reserve_exact(1)` in a loop) costs amortized O(1) per step.
+        let geometric = old.size().saturating_add(old.size().min(chunk::MAX_CHUNK_SIZE));
+        let mut size = needed.max(geometric & !(CHUNK_ALIGN - 1));
         if let Some(limit) = self.limit.get() {
-            if extra > limit.saturating_sub(self.reserved.get()) {
+            let budget = limit.saturating_sub(self.reserved.get()).saturating_add(old.size());
+            if needed > budget {
                 return None;
             }
+            size = size.min(budget & !(CHUNK_ALIGN - 1)).max(needed);
         }
-        let layout = Layout::from_size_align(size, old.align()).ok()?;
         // The parent reads the whole old block when it copies it.
         poison::unpoison(current.cast(), old.size());
-        // SAFETY: the chunk's block was allocated by `parent` with `old` (invariant 4),
-        // and `layout` is not smaller.
-        let Ok(block) = (unsafe { self.parent.grow(current.cast(), old, layout) }) else {
-            poison::poison_range(self.ptr.get(), self.end.get());
-            return None;
+        let block = loop {
+            let layout = Layout::from_size_align(size, old.align()).ok()?;
+            // SAFETY: the chunk's block was allocated by `parent` with `old` (invariant
+            // 4), and `layout` is not smaller.
+            match unsafe { self.parent.grow(current.cast(), old, layout) } {
+                Ok(block) => break block,
+                Err(_) if size > needed => size = needed,
+                Err(_) => {
+                    poison::poison_range(self.ptr.get(), self.end.get());
+                    return None;
+                }
+            }
         };
+        let layout = Layout::from_size_align(size, old.align()).ok()?;
+        let extra = size - old.size();
         let header = block.cast::<ChunkHeader>();
         let start = block.cast::<u8>().addr().get();
         // `data_end` loses less than 2 * CHUNK_ALIGN, which `size` has spare.

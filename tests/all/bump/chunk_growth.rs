@@ -139,16 +139,31 @@ fn chunk_growth_respects_the_allocation_limit() {
 }
 
 #[test]
-fn a_refused_chunk_growth_falls_back_to_a_new_chunk() {
+fn a_refused_doubling_retries_with_the_exact_size() {
     let parent = TestAlloc::new();
     let bump = Bump::new_in(&parent);
     let mut v: Vec<u64, &Bump<&TestAlloc>> = Vec::new_in(&bump);
     v.extend(0..50); // alone in the first chunk, which is now full
     let before = parent.stats().grow;
-    parent.fail_nth(1); // refuse the chunk's `grow`...
-    v.extend(50..100); // ...then a new chunk is taken and the block copied into it
-    assert_eq!(parent.stats().grow, before + 1);
+    parent.fail_nth(1); // refuse the chunk's doubling...
+    v.extend(50..100); // ...then the exact size is asked for, and served
+    assert_eq!(parent.stats().grow, before + 2);
     assert!(v.iter().copied().eq(0..100));
-    assert_eq!(bump.stats().chunks, 2);
+    assert_eq!(bump.stats().chunks, 1);
+    bump.check_invariants();
+}
+
+#[test]
+fn small_steps_grow_the_chunk_geometrically() {
+    let parent = TestAlloc::new();
+    let bump = Bump::new_in(&parent);
+    let mut v: Vec<u8, &Bump<&TestAlloc>> = Vec::new_in(&bump);
+    for i in 0..10_000u32 {
+        v.reserve_exact(1);
+        v.push(i as u8);
+    }
+    // Doubling chunks: about log2(10_000 / 512) parent calls, not one per 16 bytes.
+    assert!(parent.stats().grow <= 8, "{:?}", parent.stats());
+    assert_eq!(v.capacity(), 10_000);
     bump.check_invariants();
 }

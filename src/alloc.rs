@@ -17,6 +17,10 @@
 //! - a layout **fits** a block if it has the block's alignment and a size between the size
 //!   that was requested and the length of the slice that was returned.
 //!
+//! The crate's own allocators (`&Bump`, ...) implement allocator-api2's trait in both
+//! builds and, with `nightly`, core's as well, so they plug into hashbrown's
+//! `allocator-api2` feature and std's `Vec::new_in` at the same time.
+//!
 //! allocator-api2's own `nightly` feature is deliberately *not* enabled: through Cargo's
 //! feature unification it would switch every crate in the build graph to core's trait at
 //! once, and break the crates that implement both traits.

@@ -121,6 +121,7 @@ fn large_alignments_through_the_trait_can_be_freed_and_grown() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
+#[cfg_attr(asan, ignore = "zero-sized blocks get red zones")]
 fn zero_sized_requests_never_take_a_chunk() {
     let parent = TestAlloc::new();
     let bump = Bump::new_in(&parent);
@@ -180,7 +181,10 @@ fn growing_from_zero_size_and_freeing_zero_sized_blocks() {
             let before = bump.stats().allocated;
             // SAFETY: `p` was allocated with `zero`; freeing a zero-sized block is a no-op.
             unsafe { (&bump).deallocate(p, zero) };
-            assert_eq!(bump.stats().allocated, before);
+            if !cfg!(asan) {
+                // (Under ASan a zero-sized block has a red zone, which is given back.)
+                assert_eq!(bump.stats().allocated, before);
+            }
 
             let p = allocate(&bump, zero).unwrap();
             let new = Layout::from_size_align(100, align).unwrap();
@@ -231,6 +235,9 @@ fn layouts_near_isize_max_fail_cleanly() {
     ];
     for layout in layouts {
         if layout.size() == 0 {
+            if cfg!(asan) {
+                continue; // a red zone with that alignment cannot be allocated
+            }
             // A zero-sized block of any alignment is a dangling pointer.
             assert_eq!(
                 bump.try_alloc_layout(layout).unwrap().as_ptr() as usize % layout.align(),
@@ -418,6 +425,7 @@ fn growing_the_newest_block_past_its_chunk_moves_it_and_trims_the_old_chunk() {
 }
 
 #[test]
+#[cfg_attr(asan, ignore = "red zones change the byte counts")]
 fn shrinking_to_a_stricter_alignment() {
     let bump = Bump::with_capacity(1 << 12);
     let old = Layout::from_size_align(128, 8).unwrap();
@@ -589,10 +597,12 @@ fn tiny_and_misaligned_buffers() {
                 assert_eq!(bump.stats().allocated, expected);
                 assert!(bump.try_alloc_layout(Layout::new::<u8>()).is_err());
             }
-            // Zero-sized values always fit, full or not.
-            assert!(bump.try_alloc(()).is_ok());
-            let z = bump.try_alloc_layout(Layout::from_size_align(0, 256).unwrap()).unwrap();
-            assert_eq!(z.as_ptr() as usize % 256, 0);
+            if !cfg!(asan) {
+                // Zero-sized values always fit, full or not (under ASan they have red zones).
+                assert!(bump.try_alloc(()).is_ok());
+                let z = bump.try_alloc_layout(Layout::from_size_align(0, 256).unwrap()).unwrap();
+                assert_eq!(z.as_ptr() as usize % 256, 0);
+            }
             bump.check_invariants();
         }
     }

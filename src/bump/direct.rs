@@ -19,16 +19,29 @@
 //!
 //! If an initialising closure, `clone` or iterator panics, the items written so far are
 //! dropped, and the block is given back (when it is still the newest allocation, which
-//! it is unless the closure itself allocated from the bump and kept the result).
+//! it is unless the closure itself allocated from the bump and kept the result). For the
+//! closure and `clone` forms, the alignment padding in front of the block is given back
+//! too, so the bump pointer is where it was before the call.
 
 use core::mem::{self, size_of};
 use core::ptr::{self, NonNull};
 use core::slice;
 
 use super::Bump;
+use super::chunk::ChunkHeader;
+use super::poison;
 use crate::alloc::{AllocError, Allocator, AllocatorCore, Layout};
 use crate::error::handle_reserve_error;
 use crate::{TryReserveError, Vec};
+
+/// The bump pointer and the current chunk: where a [`FillGuard`] rewinds to.
+type Position = (NonNull<u8>, Option<NonNull<ChunkHeader>>);
+
+/// Where `bump` is now, read just before allocating the block a [`FillGuard`] guards.
+#[inline(always)]
+fn position<A: Allocator>(bump: &Bump<A>) -> Position {
+    (bump.ptr.get(), bump.current.get())
+}
 
 /// Drops the first `len` items written into `start` and gives the block back to the
 /// bump, unless forgotten: the unwinding path of the filling methods.
@@ -37,15 +50,29 @@ struct FillGuard<'b, T, A: Allocator> {
     start: NonNull<T>,
     len: usize,
     layout: Layout,
+    /// The bump's [`position`] just before the block was allocated.
+    before: Position,
 }
 
 impl<T, A: Allocator> Drop for FillGuard<'_, T, A> {
     fn drop(&mut self) {
-        // SAFETY: the first `len` slots were written and are dropped once, here; the
-        // block was allocated from `bump` with `layout` and nothing else refers to it.
+        // SAFETY: the first `len` slots were written and are dropped once, here.
         unsafe {
             ptr::drop_in_place(NonNull::slice_from_raw_parts(self.start, self.len).as_ptr());
-            self.bump.raw_deallocate(self.start.cast(), self.layout);
+        }
+        let bump = self.bump;
+        let (before, chunk) = self.before;
+        let end = self.start.addr().get() + poison::reserved_size(self.layout.size());
+        if bump.current.get() == chunk && bump.ptr.get().addr().get() == end {
+            // Still the newest block, and in the chunk the bump was in before it: only
+            // alignment padding lies between `before` and the block (it was allocated
+            // right after `before` was read), so give the padding back too.
+            poison::poison_range(before, bump.ptr.get());
+            bump.ptr.set(before);
+        } else {
+            // SAFETY: the block was allocated from `bump` with `layout` and nothing else
+            // refers to it.
+            unsafe { bump.raw_deallocate(self.start.cast(), self.layout) };
         }
     }
 }
@@ -196,8 +223,10 @@ impl<A: Allocator> Bump<A> {
     /// ```
     #[inline(always)]
     pub fn try_alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, AllocError> {
+        let before = position(self);
         let block = self.alloc_block_for::<T>().ok_or(AllocError)?;
-        let guard = FillGuard { bump: self, start: block, len: 0, layout: Layout::new::<T>() };
+        let guard =
+            FillGuard { bump: self, start: block, len: 0, layout: Layout::new::<T>(), before };
         // SAFETY: a fresh block for a `T`; if `f` panics the guard gives it back.
         unsafe { block.write(f()) };
         mem::forget(guard);
@@ -461,9 +490,10 @@ impl<A: Allocator> Bump<A> {
         mut f: F,
     ) -> Result<&mut [T], TryReserveError> {
         let layout = Layout::array::<T>(len).map_err(|_| TryReserveError::capacity_overflow())?;
+        let before = position(self);
         let start =
             self.alloc_block(layout).ok_or(TryReserveError::alloc_error(layout))?.cast::<T>();
-        let mut guard = FillGuard { bump: self, start, len: 0, layout };
+        let mut guard = FillGuard { bump: self, start, len: 0, layout, before };
         while guard.len < len {
             // SAFETY: slot `guard.len < len` of the fresh block is in bounds and unwritten.
             unsafe { start.add(guard.len).write(f(guard.len)) };

@@ -144,6 +144,24 @@ macro_rules! forward_allocator {
             }
 
             #[inline]
+            unsafe fn grow_zeroed(
+                &self,
+                ptr: core::ptr::NonNull<u8>,
+                old: $crate::alloc::Layout,
+                new: $crate::alloc::Layout,
+            ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                // SAFETY: the caller's `grow_zeroed` contract is `raw_grow`'s.
+                let block = unsafe { $crate::alloc::AllocatorCore::raw_grow(*self, ptr, old, new) }
+                    .ok_or($error)?;
+                // SAFETY: the block is valid for writes of `block.len() >= old.size()`
+                // bytes; the ones past the old contents are zeroed, as `grow_zeroed` promises.
+                unsafe {
+                    block.cast::<u8>().add(old.size()).write_bytes(0, block.len() - old.size())
+                };
+                Ok(block)
+            }
+
+            #[inline]
             unsafe fn shrink(
                 &self,
                 ptr: core::ptr::NonNull<u8>,

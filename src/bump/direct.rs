@@ -28,19 +28,20 @@ use core::ptr::{self, NonNull};
 use core::slice;
 
 use super::Bump;
-use super::chunk::ChunkHeader;
 use super::poison;
 use crate::alloc::{AllocError, Allocator, AllocatorCore, Layout};
 use crate::error::handle_reserve_error;
 use crate::{TryReserveError, Vec};
 
-/// The bump pointer and the current chunk: where a [`FillGuard`] rewinds to.
-type Position = (NonNull<u8>, Option<NonNull<ChunkHeader>>);
+/// Where a [`FillGuard`] rewinds to: the current chunk's position and the bump pointer's
+/// address. No pointer is kept: the closure may allocate, and a chunk whose only block
+/// grows can move.
+type Position = (usize, usize);
 
 /// Where `bump` is now, read just before allocating the block a [`FillGuard`] guards.
 #[inline(always)]
 fn position<A: Allocator>(bump: &Bump<A>) -> Position {
-    (bump.ptr.get(), bump.current.get())
+    (bump.index.get(), bump.ptr.get().addr().get())
 }
 
 /// Drops the first `len` items written into `start` and gives the block back to the
@@ -61,13 +62,18 @@ impl<T, A: Allocator> Drop for FillGuard<'_, T, A> {
             ptr::drop_in_place(NonNull::slice_from_raw_parts(self.start, self.len).as_ptr());
         }
         let bump = self.bump;
-        let (before, chunk) = self.before;
-        let end = self.start.addr().get() + poison::reserved_size(self.layout.size());
-        if bump.current.get() == chunk && bump.ptr.get().addr().get() == end {
+        let (index, before) = self.before;
+        let start = self.start.addr().get();
+        let ptr = bump.ptr.get();
+        let end = start + poison::reserved_size(self.layout.size());
+        if bump.index.get() == index && ptr.addr().get() == end && before <= start {
             // Still the newest block, and in the chunk the bump was in before it: only
             // alignment padding lies between `before` and the block (it was allocated
             // right after `before` was read), so give the padding back too.
-            poison::poison_range(before, bump.ptr.get());
+            // SAFETY: `before <= start < end == ptr`, all in the current chunk, whose
+            // data is one allocation; `before` is not zero.
+            let before = unsafe { ptr.sub(end - before) };
+            poison::poison_range(before, ptr);
             bump.ptr.set(before);
         } else {
             // SAFETY: the block was allocated from `bump` with `layout` and nothing else

@@ -342,12 +342,11 @@ fn the_newest_block_grows_and_shrinks_in_place() {
     if !cfg!(asan) {
         assert_eq!(bump.stats().allocated, before + 24);
     }
-    // Grown with grow_zeroed: the old bytes are kept and the new ones are zero. (It is the
-    // trait's default method, which allocates a new block and copies, so the address is
-    // not checked.)
+    // Grown with grow_zeroed: in place like `grow`, the old bytes kept, the new ones zero.
     let l64 = Layout::from_size_align(64, 8).unwrap();
     // SAFETY: `r` was allocated with `l40`; 64 >= 40.
     let z = unsafe { (&bump).grow_zeroed(r, l40, l64) }.unwrap().cast::<u8>();
+    assert_eq!(z, p, "the newest block grows in place");
     // SAFETY: 64 bytes: 40 kept, 24 zeroed.
     unsafe {
         assert!(all(z, 0xa2, 40));

@@ -87,16 +87,32 @@ impl<A: Allocator> Bump<A> {
     /// [`bump_small`](Self::bump_small) path when `T` is small.
     #[inline(always)]
     pub(crate) fn alloc_block_for<T>(&self) -> Option<NonNull<T>> {
+        match self.bump_for::<T>() {
+            Some(block) => Some(block),
+            None => self.alloc_slow(poison::reserved(Layout::new::<T>())?).map(|block| {
+                poison::unpoison(block, size_of::<T>());
+                block.cast()
+            }),
+        }
+    }
+
+    /// The fast path alone of [`alloc_block_for`](Self::alloc_block_for): `None` if the
+    /// current chunk cannot hold a `T`, and then nothing has changed.
+    ///
+    /// For callers that must not join the slow path's result back into their own fast
+    /// path: `Bump::alloc` hands a miss to a separate `#[cold]` function, so the value
+    /// does not have to be kept in a callee-saved register (a push and a pop on every
+    /// call) for the slow path's sake.
+    #[inline(always)]
+    pub(crate) fn bump_for<T>(&self) -> Option<NonNull<T>> {
         let layout = Layout::new::<T>();
         if const { !cfg!(asan) && size_of::<T>() <= CHUNK_ALIGN && align_of::<T>() <= CHUNK_ALIGN }
         {
-            let block = match self.bump_small(layout) {
-                Some(block) => block,
-                None => self.alloc_slow(layout)?,
-            };
-            Some(block.cast())
+            self.bump_small(layout).map(NonNull::cast)
         } else {
-            self.alloc_block(layout).map(NonNull::cast)
+            let block = self.bump_any(poison::reserved(layout)?)?;
+            poison::unpoison(block, layout.size());
+            Some(block.cast())
         }
     }
 

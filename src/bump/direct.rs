@@ -93,9 +93,31 @@ impl<A: Allocator> Bump<A> {
     /// ```
     #[inline(always)]
     pub fn alloc<T>(&self, value: T) -> &mut T {
+        match self.bump_for::<T>() {
+            // SAFETY: a fresh block for a `T`, valid until the bump is reset (which needs
+            // the `&mut` that the returned borrow of `self` rules out).
+            Some(block) => unsafe {
+                block.write(value);
+                &mut *block.as_ptr()
+            },
+            None => self.alloc_cold(value),
+        }
+    }
+
+    /// The rest of [`alloc`](Self::alloc) when the current chunk is full: take a spare or
+    /// a new chunk, then write `value` there.
+    ///
+    /// A function of its own, rather than the slow path returning a block to `alloc`, so
+    /// that `alloc` tail-calls it with its arguments untouched and its fast path needs no
+    /// stack frame (11 instructions per `alloc(u64)` became 9; see
+    /// `.ci/fast-path-check`).
+    #[cold]
+    #[inline(never)]
+    fn alloc_cold<T>(&self, value: T) -> &mut T {
+        // `alloc_block_for` tries the fast path again (it fails again, cheaply) before
+        // the slow path.
         let block = or_alloc_error(self.alloc_block_for::<T>(), Layout::new::<T>());
-        // SAFETY: a fresh block for a `T`, valid until the bump is reset (which needs the
-        // `&mut` that the returned borrow of `self` rules out).
+        // SAFETY: as in `alloc`.
         unsafe {
             block.write(value);
             &mut *block.as_ptr()

@@ -76,6 +76,7 @@ pub fn criterion_dir() -> PathBuf {
 /// One row of the table: a criterion group and the two functions compared in it.
 struct Row {
     group: String,
+    target: f64,
     ours: Option<Median>,
     peer: Option<Median>,
 }
@@ -99,7 +100,8 @@ pub struct RatioTable {
     peer: &'static str,
     dir: PathBuf,
     started: SystemTime,
-    groups: Vec<String>,
+    /// Each group and its target ratio.
+    groups: Vec<(String, f64)>,
 }
 
 impl RatioTable {
@@ -116,7 +118,18 @@ impl RatioTable {
 
     /// Opens criterion group `name` and records it as a row of the table.
     pub fn group<'c>(&mut self, c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
-        self.groups.push(name.to_owned());
+        self.group_with_target(c, name, TARGET_RATIO)
+    }
+
+    /// [`group`](Self::group) with a target ratio of its own instead of
+    /// [`TARGET_RATIO`] (the table then shows a target column).
+    pub fn group_with_target<'c>(
+        &mut self,
+        c: &'c mut Criterion,
+        name: &str,
+        target: f64,
+    ) -> BenchmarkGroup<'c, WallTime> {
+        self.groups.push((name.to_owned(), target));
         c.benchmark_group(name)
     }
 
@@ -126,8 +139,9 @@ impl RatioTable {
         let rows: Vec<Row> = self
             .groups
             .iter()
-            .map(|group| Row {
+            .map(|(group, target)| Row {
                 group: group.clone(),
+                target: *target,
                 ours: self.median_ns(group, self.ours),
                 peer: self.median_ns(group, self.peer),
             })
@@ -145,14 +159,20 @@ impl RatioTable {
             return;
         }
 
-        println!(
-            "{} vs {}: median time per iteration (target: ratio <= {TARGET_RATIO:.2})",
-            self.ours, self.peer
-        );
+        let own_targets = rows.iter().any(|row| row.target != TARGET_RATIO);
+        if own_targets {
+            println!("{} vs {}: median time per iteration", self.ours, self.peer);
+        } else {
+            println!(
+                "{} vs {}: median time per iteration (target: ratio <= {TARGET_RATIO:.2})",
+                self.ours, self.peer
+            );
+        }
         println!();
         let width = rows.iter().map(|row| row.group.len()).max().unwrap_or(0).max(5);
+        let target_header = if own_targets { "  target" } else { "" };
         println!(
-            "{:<width$}  {:>10}  {:>10}  {:>6}  {:<8}  ratio range",
+            "{:<width$}  {:>10}  {:>10}  {:>6}{target_header}  {:<8}  ratio range",
             "group", self.peer, self.ours, "ratio", "verdict"
         );
         let (mut ok, mut miss) = (0, 0);
@@ -165,15 +185,16 @@ impl RatioTable {
             let ratio = ours.point / peer.point;
             // The ratio the two confidence intervals allow, from most favourable to least.
             let (low, high) = (ours.lower / peer.upper, ours.upper / peer.lower);
-            let verdict = if ratio <= TARGET_RATIO {
+            let verdict = if ratio <= row.target {
                 ok += 1;
                 "OK"
             } else {
                 miss += 1;
                 "MISS"
             };
+            let target = if own_targets { format!("  {:>6.2}", row.target) } else { String::new() };
             println!(
-                "{:<width$}  {:>10}  {:>10}  {:>6.3}  {verdict:<8}  {low:.3} .. {high:.3}",
+                "{:<width$}  {:>10}  {:>10}  {:>6.3}{target}  {verdict:<8}  {low:.3} .. {high:.3}",
                 row.group,
                 Nanos(peer.point).to_string(),
                 Nanos(ours.point).to_string(),

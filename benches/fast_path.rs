@@ -1,0 +1,231 @@
+//! Allocation fast paths as `#[inline(never)]` functions, for `.ci/fast-path-check` to
+//! count their instructions under callgrind. Not a criterion bench: `main` calls each
+//! function [`CALLS`] times on a bump with room for every call, so only the fast path
+//! runs, and callgrind's `--toggle-collect` counts exactly the instructions inside one
+//! function (its call and return included, the loop around it not).
+//!
+//! It is a bench target (`harness = false`) rather than an example so that it is built
+//! with the bench profile (release, with debug info for callgrind) and can use the
+//! dev-dependency bumpalo, the reference figures, without touching the library.
+//!
+//! ```text
+//! cargo bench --bench fast_path              # runs all functions once, prints nothing
+//! .ci/fast-path-check                        # instructions per call, with targets
+//! ```
+//!
+//! The `loop_*` functions are whole workloads of `benches/bump.rs` (100,000 pushes,
+//! 100 reset rounds, ...), ours beside a peer's: the script prints their instruction
+//! counts for reference, a measure of the work done that the machine's noise cannot
+//! blur, to read beside criterion's wall-clock ratios.
+//!
+//! The first argument (an integer) overrides [`CALLS`]; any other argument (cargo
+//! passes `--bench`) is ignored.
+
+use std::hint::black_box;
+use std::ptr::NonNull;
+
+use allocator_api2::alloc::{AllocError, Allocator, Layout};
+
+/// Calls of each function per run.
+const CALLS: usize = 100_000;
+
+/// `allockit::Bump::alloc` of a `u64`: the layout is known at compile time.
+#[inline(never)]
+fn bump_alloc_u64(b: &allockit::Bump, v: u64) -> &mut u64 {
+    b.alloc(v)
+}
+
+/// `Allocator::allocate` on `&allockit::Bump` with a layout known only at run time.
+#[inline(never)]
+fn bump_alloc_dyn(b: &&allockit::Bump, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
+    b.allocate(layout)
+}
+
+/// bumpalo's `Bump::alloc` of a `u64`, for reference.
+#[inline(never)]
+fn bumpalo_alloc_u64(b: &bumpalo::Bump, v: u64) -> &mut u64 {
+    b.alloc(v)
+}
+
+/// `Allocator::allocate` on `&bumpalo::Bump` with a run-time layout, for reference.
+#[inline(never)]
+fn bumpalo_alloc_dyn(b: &&bumpalo::Bump, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
+    b.allocate(layout)
+}
+
+/// Whole workloads of `benches/bump.rs`, for instruction counts that a noisy machine
+/// cannot blur: `push` of `n` `u64`s into a new vector, without reserving.
+#[inline(never)]
+fn loop_vec_push_bump(b: &allockit::Bump, n: u64) -> usize {
+    let mut v = allockit::Vec::new_in(b);
+    for i in 0..n {
+        v.push(i);
+    }
+    black_box(&v).len()
+}
+
+/// [`loop_vec_push_bump`] with bumpalo's `Vec`.
+#[inline(never)]
+fn loop_vec_push_bumpalo(b: &bumpalo::Bump, n: u64) -> usize {
+    let mut v = bumpalo::collections::Vec::new_in(b);
+    for i in 0..n {
+        v.push(i);
+    }
+    black_box(&v).len()
+}
+
+/// [`loop_vec_push_bump`] with std's `Vec` over the global heap.
+#[inline(never)]
+fn loop_vec_push_std(n: u64) -> usize {
+    let mut v = Vec::new();
+    for i in 0..n {
+        v.push(i);
+    }
+    black_box(&v).len()
+}
+
+/// `push_str` of `n` short pieces into a new string in the bump.
+#[inline(never)]
+fn loop_push_str_bump(b: &allockit::Bump, pieces: &[&str], n: usize) -> usize {
+    let mut s = allockit::String::new_in(b);
+    for i in 0..n {
+        s.push_str(pieces[i % pieces.len()]);
+    }
+    black_box(&s).len()
+}
+
+/// [`loop_push_str_bump`] with bumpalo's `String`.
+#[inline(never)]
+fn loop_push_str_bumpalo(b: &bumpalo::Bump, pieces: &[&str], n: usize) -> usize {
+    let mut s = bumpalo::collections::String::new_in(b);
+    for i in 0..n {
+        s.push_str(pieces[i % pieces.len()]);
+    }
+    black_box(&s).len()
+}
+
+/// `rounds` rounds of (1,000 `alloc(u64)` and 100 `alloc_str`, then `reset`).
+#[inline(never)]
+fn loop_reset_reuse_bump(b: &mut allockit::Bump, rounds: usize) {
+    for _ in 0..rounds {
+        for i in 0..black_box(1_000_u64) {
+            black_box(b.alloc(i));
+            if i % 10 == 0 {
+                black_box(b.alloc_str("request-id"));
+            }
+        }
+        b.reset();
+    }
+}
+
+/// [`loop_reset_reuse_bump`] with bumpalo.
+#[inline(never)]
+fn loop_reset_reuse_bumpalo(b: &mut bumpalo::Bump, rounds: usize) {
+    for _ in 0..rounds {
+        for i in 0..black_box(1_000_u64) {
+            black_box(b.alloc(i));
+            if i % 10 == 0 {
+                black_box(b.alloc_str("request-id"));
+            }
+        }
+        b.reset();
+    }
+}
+
+/// `reserve_exact(1)` then `push`, `n` times, on a new `Vec<u8>` in the bump.
+#[inline(never)]
+fn loop_reserve_exact_bump(b: &allockit::Bump, n: usize) -> usize {
+    let mut v = allockit::Vec::new_in(b);
+    for i in 0..n {
+        v.reserve_exact(1);
+        v.push(i as u8);
+    }
+    black_box(&v).len()
+}
+
+/// [`loop_reserve_exact_bump`] with std's `Vec` over the global heap.
+#[inline(never)]
+fn loop_reserve_exact_std(n: usize) -> usize {
+    let mut v = Vec::new();
+    for i in 0..n {
+        v.reserve_exact(1);
+        v.push(i as u8);
+    }
+    black_box(&v).len()
+}
+
+/// The layouts the `dyn` functions are called with, in turn: a mix of sizes and
+/// alignments, all small, so that the count covers the padding arithmetic.
+const DYN_LAYOUTS: [(usize, usize); 8] =
+    [(8, 8), (1, 1), (24, 8), (3, 2), (16, 16), (12, 4), (40, 8), (5, 1)];
+
+/// Bytes that every call of one function fits in, with room for alignment padding.
+fn capacity(calls: usize) -> usize {
+    calls * 64 + 4096
+}
+
+fn main() {
+    let calls = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(CALLS);
+    let layouts: Vec<Layout> = DYN_LAYOUTS
+        .iter()
+        .map(|&(size, align)| Layout::from_size_align(size, align).expect("valid layout"))
+        .collect();
+
+    let ours = allockit::Bump::with_capacity(capacity(calls));
+    for i in 0..calls {
+        black_box(bump_alloc_u64(black_box(&ours), i as u64));
+    }
+    let ours_chunks = ours.stats().chunks;
+    drop(ours);
+
+    let ours = allockit::Bump::with_capacity(capacity(calls));
+    for i in 0..calls {
+        let layout = black_box(layouts[i % layouts.len()]);
+        black_box(bump_alloc_dyn(black_box(&&ours), layout).expect("room for every call"));
+    }
+    // One chunk: the slow path never ran, so the counts are the fast path's.
+    assert_eq!((ours_chunks, ours.stats().chunks), (1, 1), "the bump had to grow");
+    drop(ours);
+
+    let theirs = bumpalo::Bump::with_capacity(capacity(calls));
+    for i in 0..calls {
+        black_box(bumpalo_alloc_u64(black_box(&theirs), i as u64));
+    }
+    drop(theirs);
+
+    let theirs = bumpalo::Bump::with_capacity(capacity(calls));
+    for i in 0..calls {
+        let layout = black_box(layouts[i % layouts.len()]);
+        black_box(bumpalo_alloc_dyn(black_box(&&theirs), layout).expect("room for every call"));
+    }
+    drop(theirs);
+
+    // The loops: `calls` pushes each, on bumps with room for every buffer.
+    let n = calls as u64;
+    let ours = allockit::Bump::with_capacity(capacity(calls) * 4);
+    assert_eq!(loop_vec_push_bump(&ours, black_box(n)), calls);
+    drop(ours);
+    let theirs = bumpalo::Bump::with_capacity(capacity(calls) * 4);
+    assert_eq!(loop_vec_push_bumpalo(&theirs, black_box(n)), calls);
+    drop(theirs);
+    assert_eq!(loop_vec_push_std(black_box(n)), calls);
+
+    let pieces =
+        black_box(["a", "bc", "def", "ghij", "klmno", "hello, world ", "0123456789abcdef"]);
+    let ours = allockit::Bump::with_capacity(capacity(calls));
+    black_box(loop_push_str_bump(&ours, &pieces, calls));
+    drop(ours);
+    let theirs = bumpalo::Bump::with_capacity(capacity(calls));
+    black_box(loop_push_str_bumpalo(&theirs, &pieces, calls));
+    drop(theirs);
+
+    let steps = calls / 10;
+    let ours = allockit::Bump::with_capacity(capacity(calls));
+    assert_eq!(loop_reserve_exact_bump(&ours, black_box(steps)), steps);
+    drop(ours);
+    assert_eq!(loop_reserve_exact_std(black_box(steps)), steps);
+
+    let rounds = calls / 1_000;
+    loop_reset_reuse_bump(&mut allockit::Bump::new(), rounds);
+    loop_reset_reuse_bumpalo(&mut bumpalo::Bump::new(), rounds);
+}

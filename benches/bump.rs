@@ -54,6 +54,7 @@ fn main() {
     alloc_str(&mut c, &mut vs_bumpalo);
     vec_push(&mut c, &mut vs_bumpalo);
     vec_push_vs_std(&mut c, &mut vs_std);
+    vec_push_fresh_bump_vs_std(&mut c, &mut vs_std);
     string_push_str(&mut c, &mut vs_bumpalo);
     reset_reuse(&mut c, &mut vs_bumpalo);
     reserve_exact_one(&mut c, &mut vs_std);
@@ -224,6 +225,36 @@ fn vec_push_vs_std(c: &mut Criterion, table: &mut RatioTable) {
                 v.push(i);
             }
             black_box(&v);
+        })
+    });
+    g.finish();
+}
+
+/// The same pushes against std's `Vec`, but with a new `Bump::new()` (no capacity) made
+/// and dropped in every iteration, so the bump pays for its chunks as std pays for its
+/// blocks: the first chunk is small, and once the vector is alone in its chunk the chunk
+/// grows through `Global`'s `realloc`, as std's buffer does.
+fn vec_push_fresh_bump_vs_std(c: &mut Criterion, table: &mut RatioTable) {
+    let mut g = table.group_with_target(c, "bump_vec_push_fresh_bump_vs_std_vec", 1.0);
+    g.bench_function("std", |b| {
+        b.iter(|| {
+            let mut v = Vec::new();
+            for i in 0..black_box(N) {
+                v.push(i);
+            }
+            v
+        })
+    });
+    g.bench_function("allockit", |b| {
+        b.iter(|| {
+            let bump = allockit::Bump::new();
+            let mut v = allockit::Vec::new_in(&bump);
+            for i in 0..black_box(N) {
+                v.push(i);
+            }
+            black_box(&v);
+            drop(v);
+            bump
         })
     });
     g.finish();

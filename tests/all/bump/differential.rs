@@ -29,7 +29,7 @@ use crate::string::model as string_model;
 const MAX_OPS: usize = 40;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 24, ..ProptestConfig::default() }
+    ProptestConfig { cases: 16, ..ProptestConfig::default() }
 }
 
 /// Chunks up to this capacity get filled up by the interleaving probe, forcing the next

@@ -25,14 +25,14 @@ fn config() -> ProptestConfig {
 
 /// Which of the three box kinds an operation acts on.
 #[derive(Clone, Copy, Debug)]
-enum Kind {
+pub(crate) enum Kind {
     Value,
     Slice,
     Str,
 }
 
 #[derive(Clone, Debug)]
-enum Op {
+pub(crate) enum Op {
     NewValue(String),
     NewSlice(std::vec::Vec<u32>),
     NewStr(String),
@@ -298,12 +298,24 @@ impl<A: Allocator + Clone> Model<A> {
     }
 }
 
-fn run_global(ops: &[Op]) {
-    let mut m = Model::new(Global);
+/// An operation sequence, for the suites that run this model over other allocators.
+pub(crate) fn ops() -> impl Strategy<Value = std::vec::Vec<Op>> {
+    prop::collection::vec(op(), 0..MAX_OPS)
+}
+
+/// Runs `ops` over `alloc`, comparing every pair after each step, then calling
+/// `after_step` (which may check or use the allocator between steps).
+pub(crate) fn run_in<A: Allocator + Clone>(alloc: A, ops: &[Op], after_step: &dyn Fn()) {
+    let mut m = Model::new(alloc);
     for op in ops {
         m.apply(op);
         m.check(None);
+        after_step();
     }
+}
+
+fn run_global(ops: &[Op]) {
+    run_in(Global, ops, &|| {});
 }
 
 fn run_test_alloc(alloc: &TestAlloc, ops: &[Op]) {

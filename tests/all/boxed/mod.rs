@@ -10,6 +10,6 @@
 mod api;
 mod auto_traits;
 mod coerce;
-mod differential;
+pub(crate) mod differential;
 mod drops;
 mod fault;

@@ -11,5 +11,5 @@ mod api;
 mod differential;
 mod fault;
 mod format;
-mod model;
+pub(crate) mod model;
 mod panic_safety;

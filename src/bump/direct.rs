@@ -28,21 +28,10 @@ use core::ptr::{self, NonNull};
 use core::slice;
 
 use super::Bump;
-use super::poison;
-use crate::alloc::{AllocError, Allocator, AllocatorCore, Layout};
+use super::lifecycle::Mark;
+use crate::alloc::{AllocError, Allocator, Layout};
 use crate::error::handle_reserve_error;
 use crate::{TryReserveError, Vec};
-
-/// Where a [`FillGuard`] rewinds to: the current chunk's position and the bump pointer's
-/// address. No pointer is kept: the closure may allocate, and a chunk whose only block
-/// grows can move.
-type Position = (usize, usize);
-
-/// Where `bump` is now, read just before allocating the block a [`FillGuard`] guards.
-#[inline(always)]
-fn position<A: Allocator>(bump: &Bump<A>) -> Position {
-    (bump.index.get(), bump.ptr.get().addr().get())
-}
 
 /// Drops the first `len` items written into `start` and gives the block back to the
 /// bump, unless forgotten: the unwinding path of the filling methods.
@@ -51,34 +40,18 @@ struct FillGuard<'b, T, A: Allocator> {
     start: NonNull<T>,
     len: usize,
     layout: Layout,
-    /// The bump's [`position`] just before the block was allocated.
-    before: Position,
+    /// The bump's position just before the block was allocated.
+    before: Mark,
 }
 
 impl<T, A: Allocator> Drop for FillGuard<'_, T, A> {
     fn drop(&mut self) {
-        // SAFETY: the first `len` slots were written and are dropped once, here.
+        // SAFETY: the first `len` slots were written and are dropped once, here; the
+        // mark was taken just before the block was allocated with `layout`, and nothing
+        // refers to the block any more.
         unsafe {
             ptr::drop_in_place(NonNull::slice_from_raw_parts(self.start, self.len).as_ptr());
-        }
-        let bump = self.bump;
-        let (index, before) = self.before;
-        let start = self.start.addr().get();
-        let ptr = bump.ptr.get();
-        let end = start + poison::reserved_size(self.layout.size());
-        if bump.index.get() == index && ptr.addr().get() == end && before <= start {
-            // Still the newest block, and in the chunk the bump was in before it: only
-            // alignment padding lies between `before` and the block (it was allocated
-            // right after `before` was read), so give the padding back too.
-            // SAFETY: `before <= start < end == ptr`, all in the current chunk, whose
-            // data is one allocation; `before` is not zero.
-            let before = unsafe { ptr.sub(end - before) };
-            poison::poison_range(before, ptr);
-            bump.ptr.set(before);
-        } else {
-            // SAFETY: the block was allocated from `bump` with `layout` and nothing else
-            // refers to it.
-            unsafe { bump.raw_deallocate(self.start.cast(), self.layout) };
+            self.bump.give_back(self.before, self.start.cast(), self.layout);
         }
     }
 }
@@ -229,7 +202,7 @@ impl<A: Allocator> Bump<A> {
     /// ```
     #[inline(always)]
     pub fn try_alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, AllocError> {
-        let before = position(self);
+        let before = self.mark();
         let block = self.alloc_block_for::<T>().ok_or(AllocError)?;
         let guard =
             FillGuard { bump: self, start: block, len: 0, layout: Layout::new::<T>(), before };
@@ -496,7 +469,7 @@ impl<A: Allocator> Bump<A> {
         mut f: F,
     ) -> Result<&mut [T], TryReserveError> {
         let layout = Layout::array::<T>(len).map_err(|_| TryReserveError::capacity_overflow())?;
-        let before = position(self);
+        let before = self.mark();
         let start =
             self.alloc_block(layout).ok_or(TryReserveError::alloc_error(layout))?.cast::<T>();
         let mut guard = FillGuard { bump: self, start, len: 0, layout, before };

@@ -237,6 +237,37 @@ impl<A: Allocator> Bump<A> {
         self.end.set(end);
     }
 
+    /// Gives back the block `[block, block + size)` (plus its red zone) *and* the
+    /// alignment padding between `mark` and it, if the block is still the newest and the
+    /// bump is still in the chunk the mark was taken in; otherwise deallocates the block
+    /// the usual way (a no-op unless it is the newest).
+    ///
+    /// # Safety
+    ///
+    /// - `mark` must have been taken on this bump just before `block` was allocated
+    ///   from it with `layout`, and the block must not be used afterwards.
+    pub(crate) unsafe fn give_back(&self, mark: Mark, block: NonNull<u8>, layout: Layout) {
+        if let Some(current) = self.current.get() {
+            let data = ChunkHeader::data_start(current);
+            let start = block.addr().get();
+            let ptr = self.ptr.get();
+            let newest = ptr.addr().get() == start + poison::reserved_size(layout.size());
+            let rewind_to = data.addr().get() + mark.offset;
+            if self.index.get() == mark.index && newest && rewind_to <= start {
+                // Only padding lies between the mark and the block: it was allocated
+                // right after the mark, in this chunk. (A mark taken with no chunk has
+                // position 0 and offset 0: the start of the first chunk.)
+                // SAFETY: `data <= rewind_to <= start < ptr`, inside the current chunk.
+                let rewind_to = unsafe { data.add(mark.offset) };
+                poison::poison_range(rewind_to, ptr);
+                self.ptr.set(rewind_to);
+                return;
+            }
+        }
+        // SAFETY: the block was allocated from this bump with `layout` (caller).
+        unsafe { crate::alloc::AllocatorCore::raw_deallocate(self, block, layout) };
+    }
+
     /// The oldest chunk, if any.
     pub(crate) fn first_chunk(&self) -> Option<NonNull<ChunkHeader>> {
         let mut chunk = self.current.get()?;

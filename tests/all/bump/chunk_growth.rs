@@ -26,7 +26,10 @@ fn a_lone_vec_grows_its_chunk_through_the_parent() {
         assert_eq!(stats.chunks, 1);
         assert!(parent.stats().grow > 0);
         assert_eq!(stats.reserved, parent.live_bytes());
-        assert_eq!(stats.allocated, v.capacity() * 8);
+        if !cfg!(asan) {
+            // (Under `cfg(asan)` each block is followed by a red zone.)
+            assert_eq!(stats.allocated, v.capacity() * 8);
+        }
     }
     parent.assert_no_leaks();
 }
@@ -50,6 +53,7 @@ fn scope_marks_survive_a_chunk_move() {
     let parent = TestAlloc::new();
     let mut bump = Bump::new_in(&parent);
     bump.alloc(1u8); // the first chunk is shared: the scope's Vec starts a chunk of its own
+    let base = bump.stats().allocated; // 1, or more under `cfg(asan)` (a red zone)
     for round in 0..3 {
         let sum = bump.scope(|b| {
             let mut v: Vec<u64, &Bump<&TestAlloc>> = Vec::new_in(b);
@@ -59,7 +63,7 @@ fn scope_marks_survive_a_chunk_move() {
         });
         assert_eq!(sum, 49_999 * 50_000 / 2, "round {round}");
         bump.check_invariants();
-        assert_eq!(bump.stats().allocated, 1, "round {round}: the scope gave everything back");
+        assert_eq!(bump.stats().allocated, base, "round {round}: the scope gave everything back");
     }
     // Nested: the inner scope's vector grows the chunk the outer mark points into.
     let mut outer = bump.scope_guard();
@@ -73,7 +77,7 @@ fn scope_marks_survive_a_chunk_move() {
     assert_eq!(outer.alloc_str("after"), "after");
     outer.check_invariants();
     drop(outer);
-    assert_eq!(bump.stats().allocated, 1);
+    assert_eq!(bump.stats().allocated, base);
     drop(bump);
     parent.assert_no_leaks();
 }

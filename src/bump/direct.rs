@@ -69,7 +69,7 @@ fn or_alloc_error<T>(block: Option<T>, layout: Layout) -> T {
 impl<A: Allocator> Bump<A> {
     /// Moves `value` into the bump and returns a mutable reference to it.
     ///
-    /// The value is never dropped (see the [module docs](self)).
+    /// The value is never dropped (see [the `bump` module](crate::bump#two-ways-to-allocate)).
     ///
     /// # Panics
     ///

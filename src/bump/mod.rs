@@ -160,7 +160,7 @@ pub use stats::{ChunkInfo, ChunkRole, Chunks, Stats};
 ///    falls through to the slow path.
 /// 2. **Current chunk.** Otherwise `current` is a chunk of this bump's list, and
 ///    `data_start(current) <= ptr <= end == current.end`, with `end` a multiple of
-///    [`CHUNK_ALIGN`](chunk::CHUNK_ALIGN) no higher than `MAX_END`.
+///    16 (`CHUNK_ALIGN`) no higher than `MAX_END`.
 /// 3. **Handed out / free.** In the current chunk `[data_start, ptr)` may have been handed
 ///    out and `[ptr, end)` is free; in a chunk before it, `[data_start, used)` may have
 ///    been handed out; chunks after it are spares and wholly free. Under `cfg(asan)`

@@ -352,6 +352,7 @@ impl<A: Allocator> Bump<A> {
     ///
     /// ```
     /// let bump = allockit::Bump::new();
+    /// # if cfg!(asan) { return; } // ASan's red zones change the byte counts
     /// let evens = bump.alloc_slice_fill_iter((0..20).filter(|n| n % 2 == 0));
     /// assert_eq!(evens.len(), 10);
     /// assert_eq!(bump.stats().allocated, 10 * 4); // shrunk to fit

@@ -227,6 +227,7 @@ impl Bump<Global> {
     /// # Examples
     ///
     /// ```
+    /// # if cfg!(asan) { return; } // ASan's red zones change the byte counts
     /// let bump = allockit::Bump::with_capacity(4096);
     /// assert!(bump.stats().capacity >= 4096);
     /// for i in 0..512u64 {

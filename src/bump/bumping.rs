@@ -227,9 +227,10 @@ impl<A: Allocator> Bump<A> {
             .checked_add(new.size())?
             .checked_add(2 * CHUNK_ALIGN)?
             .checked_next_multiple_of(CHUNK_ALIGN)?;
-        // At least double (by at most MAX_CHUNK_SIZE), so that a block growing by small
-        // steps (`reserve_exact(1)` in a loop) costs amortized O(1) per step.
-        let geometric = old.size().saturating_add(old.size().min(chunk::MAX_CHUNK_SIZE));
+        // Grow by at least half (by at most MAX_CHUNK_SIZE), so that a block growing by
+        // small steps (`reserve_exact(1)` in a loop) costs amortized O(1) per step, while
+        // a doubling `Vec` gets exactly what it asks for (its chunk holds no slack).
+        let geometric = old.size().saturating_add((old.size() / 2).min(chunk::MAX_CHUNK_SIZE));
         let mut size = needed.max(geometric & !(CHUNK_ALIGN - 1));
         if let Some(limit) = self.limit.get() {
             let budget = limit.saturating_sub(self.reserved.get()).saturating_add(old.size());

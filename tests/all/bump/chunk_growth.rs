@@ -143,16 +143,17 @@ fn chunk_growth_respects_the_allocation_limit() {
 }
 
 #[test]
-fn a_refused_doubling_retries_with_the_exact_size() {
+fn a_refused_geometric_growth_retries_with_the_exact_size() {
     let parent = TestAlloc::new();
     let bump = Bump::new_in(&parent);
-    let mut v: Vec<u64, &Bump<&TestAlloc>> = Vec::new_in(&bump);
-    v.extend(0..50); // alone in the first chunk, which is now full
+    let mut v: Vec<u8, &Bump<&TestAlloc>> = Vec::new_in(&bump);
+    v.reserve_exact(400);
+    v.extend((0..400).map(|i| i as u8)); // alone in the first chunk (448 data bytes)
     let before = parent.stats().grow;
-    parent.fail_nth(1); // refuse the chunk's doubling...
-    v.extend(50..100); // ...then the exact size is asked for, and served
+    parent.fail_nth(1); // refuse the chunk's geometric (1.5x) growth...
+    v.reserve_exact(100); // ...then the exact size is asked for, and served
     assert_eq!(parent.stats().grow, before + 2);
-    assert!(v.iter().copied().eq(0..100));
+    assert!(v.iter().copied().eq((0..400).map(|i| i as u8)));
     assert_eq!(bump.stats().chunks, 1);
     bump.check_invariants();
 }
@@ -166,8 +167,9 @@ fn small_steps_grow_the_chunk_geometrically() {
         v.reserve_exact(1);
         v.push(i as u8);
     }
-    // Doubling chunks: about log2(10_000 / 512) parent calls, not one per 16 bytes.
-    assert!(parent.stats().grow <= 8, "{:?}", parent.stats());
+    // Geometric (1.5x) chunks: about log1.5(10_000 / 512) parent calls, not one per
+    // 16 bytes.
+    assert!(parent.stats().grow <= 9, "{:?}", parent.stats());
     assert_eq!(v.capacity(), 10_000);
     bump.check_invariants();
 }

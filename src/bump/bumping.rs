@@ -241,12 +241,12 @@ impl<A: Allocator> Bump<A> {
         }
         // The parent reads the whole old block when it copies it.
         poison::unpoison(current.cast(), old.size());
-        let block = loop {
+        let (block, layout) = loop {
             let layout = Layout::from_size_align(size, old.align()).ok()?;
             // SAFETY: the chunk's block was allocated by `parent` with `old` (invariant
             // 4), and `layout` is not smaller.
             match unsafe { self.parent.grow(current.cast(), old, layout) } {
-                Ok(block) => break block,
+                Ok(block) => break (block, layout),
                 Err(_) if size > needed => size = needed,
                 Err(_) => {
                     poison::poison_range(self.ptr.get(), self.end.get());
@@ -254,13 +254,17 @@ impl<A: Allocator> Bump<A> {
                 }
             }
         };
-        let layout = Layout::from_size_align(size, old.align()).ok()?;
+        // From here on the chunk has moved: nothing may fail.
         let extra = size - old.size();
         let header = block.cast::<ChunkHeader>();
         let start = block.cast::<u8>().addr().get();
-        // `data_end` loses less than 2 * CHUNK_ALIGN, which `size` has spare.
-        let end = block.cast::<u8>().with_addr(NonZero::new(chunk::data_end(start, size))?);
         let data = ChunkHeader::data_start(header);
+        // `data_end` loses less than 2 * CHUNK_ALIGN, which `size` has spare, so the end
+        // is past the data start and not zero.
+        let end_addr = chunk::data_end(start, size);
+        debug_assert!(end_addr >= data.addr().get() + new.size());
+        // SAFETY: `end_addr > data > 0`.
+        let end = unsafe { at(block.cast::<u8>(), end_addr) };
         // SAFETY: the header moved with the block (the parent kept its bytes); the
         // neighbours are alive, and pointing them at the new place keeps the links
         // mirrored.

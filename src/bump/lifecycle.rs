@@ -222,15 +222,9 @@ impl<A: Allocator> Bump<A> {
             return;
         }
         // SAFETY: `chunk` is a chunk of this bump.
-        let (end, mut next) = unsafe { (chunk.as_ref().end, chunk.as_ref().next) };
+        let (end, next) = unsafe { (chunk.as_ref().end, chunk.as_ref().next) };
         poison::poison_range(ptr, end);
-        while let Some(later) = next {
-            // SAFETY: chunks of the list are alive; no references to them are held.
-            unsafe { (*later.as_ptr()).used = ChunkHeader::data_start(later) };
-            poison::poison(ChunkHeader::data_start(later), ChunkHeader::capacity(later));
-            // SAFETY: as above.
-            next = unsafe { later.as_ref() }.next;
-        }
+        empty_chunks_from(next);
         self.current.set(Some(chunk));
         self.index.set(mark.index);
         self.ptr.set(ptr);
@@ -281,14 +275,7 @@ impl<A: Allocator> Bump<A> {
     /// Makes every chunk from `first` on empty and `first` current. `current` must have
     /// been cleared, so the old current chunk's fill level is not recorded.
     fn start_over_at(&self, first: NonNull<ChunkHeader>) {
-        let mut next = Some(first);
-        while let Some(chunk) = next {
-            // SAFETY: chunks of the list are alive; no references to them are held.
-            unsafe { (*chunk.as_ptr()).used = ChunkHeader::data_start(chunk) };
-            poison::poison(ChunkHeader::data_start(chunk), ChunkHeader::capacity(chunk));
-            // SAFETY: as above.
-            next = unsafe { chunk.as_ref() }.next;
-        }
+        empty_chunks_from(Some(first));
         debug_assert!(self.current.get().is_none());
         // SAFETY: `first` is alive.
         let end = unsafe { first.as_ref() }.end;
@@ -339,5 +326,20 @@ impl<A: Allocator> Bump<A> {
         self.ptr.set(empty);
         self.end.set(empty);
         self.reserved.set(0);
+    }
+}
+
+/// Marks `first` and every chunk after it as empty (filled only to its data start) and,
+/// under `cfg(asan)`, poisons their data: what rewinds and resets do to the chunks they
+/// turn into spares.
+fn empty_chunks_from(first: Option<NonNull<ChunkHeader>>) {
+    let mut next = first;
+    while let Some(chunk) = next {
+        // SAFETY: chunks reachable from a bump's list are alive (invariant 4 of `Bump`);
+        // no references to their headers are held.
+        unsafe { (*chunk.as_ptr()).used = ChunkHeader::data_start(chunk) };
+        poison::poison(ChunkHeader::data_start(chunk), ChunkHeader::capacity(chunk));
+        // SAFETY: as above.
+        next = unsafe { chunk.as_ref() }.next;
     }
 }

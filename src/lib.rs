@@ -27,6 +27,7 @@
 //! | module                  | what it holds                                                       |
 //! |-------------------------|---------------------------------------------------------------------|
 //! | [`alloc`]               | the one place that picks core's `Allocator` or allocator-api2's     |
+//! | [`arena`]               | [`Arena`]: a bump allocator that threads share, lock-free       |
 //! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
 //! | [`bump`]                | [`Bump`]: a chunked bump allocator whose newest block grows in place |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
@@ -82,6 +83,7 @@ extern crate alloc as alloc_crate;
 extern crate std;
 
 pub mod alloc;
+pub mod arena;
 pub mod boxed;
 pub mod bump;
 mod error;
@@ -90,6 +92,7 @@ pub mod raw_vec;
 pub mod string;
 pub mod vec;
 
+pub use arena::Arena;
 pub use boxed::Box;
 pub use bump::Bump;
 pub use error::{TryReserveError, TryReserveErrorKind};

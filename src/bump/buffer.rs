@@ -31,6 +31,21 @@ pub struct NoHeap<'buf> {
     _buffer: PhantomData<&'buf mut [MaybeUninit<u8>]>,
 }
 
+impl NoHeap<'_> {
+    /// The allocator with no memory (also its `Default`), usable in `const` contexts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// const NONE: allockit::bump::NoHeap<'static> = allockit::bump::NoHeap::new();
+    /// # let _ = NONE;
+    /// ```
+    #[must_use]
+    pub const fn new() -> Self {
+        NoHeap { _buffer: PhantomData }
+    }
+}
+
 // SAFETY: `allocate` never succeeds, so no block is ever currently allocated by a
 // `NoHeap`, and the contracts of the other methods can never be met by a caller.
 unsafe impl Allocator for NoHeap<'_> {

@@ -287,8 +287,7 @@ impl<A: Allocator> Arena<A> {
         let mut spares = unsafe { (*list).spares.take() };
         // SAFETY: as above.
         self.install_buffer(unsafe { &mut *list });
-        let mut head =
-            NonNull::new(core::mem::replace(self.current.get_mut(), core::ptr::null_mut()));
+        let mut head = NonNull::new(self.current.swap(core::ptr::null_mut(), Ordering::Relaxed));
         // Append the in-use chunks to the spares.
         while let Some(chunk) = head {
             // SAFETY: the chunk is alive; we own every link (`&mut self`).
@@ -314,7 +313,7 @@ impl<A: Allocator> Arena<A> {
         let list = self.list.get_mut();
         list.chunks = 1;
         list.reserved = ArenaChunk::block_size(chunk);
-        *self.current.get_mut() = chunk.as_ptr();
+        self.current.store(chunk.as_ptr(), Ordering::Relaxed);
     }
 
     /// Gives `chunk`'s block back to the parent (a caller's buffer is just forgotten).

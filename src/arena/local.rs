@@ -40,6 +40,14 @@ const MAX_SLAB: usize = 64 << 10;
 /// The arena's [`stats`](Arena::stats) count a handle's whole slab as allocated while the
 /// handle holds it.
 ///
+/// A handle is not `Sync`, so a collection over `&LocalArena` cannot be shared with or
+/// sent to another thread:
+///
+/// ```compile_fail,E0277
+/// fn assert_sync<T: Sync>() {}
+/// assert_sync::<allockit::arena::LocalArena<'static>>();
+/// ```
+///
 /// # Examples
 ///
 /// ```

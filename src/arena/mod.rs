@@ -1,6 +1,101 @@
 //! [`Arena`]: a bump allocator that threads share.
 //!
-//! TUTORIAL-PLACEHOLDER
+//! A [`Bump`](crate::Bump) is the fastest way to allocate, but it cannot be shared:
+//! `&Bump` is not `Send`, so a `Vec<T, &Bump>` can neither go to a worker thread nor be
+//! held across an `.await` in a multi-threaded runtime. An `Arena` is the same idea
+//! (chunks, bump upward, free everything at once) made safe to share: `Arena` is
+//! `Send + Sync`, so `&Arena` is `Send` and collections over it move freely.
+//!
+//! | you have                                  | use                                      |
+//! |-------------------------------------------|------------------------------------------|
+//! | one thread, one phase of work             | [`Bump`](crate::Bump)                    |
+//! | data shared by threads, freed together    | `&Arena`                                 |
+//! | many allocations on each worker thread    | [`LocalArena`] per thread, from [`Arena::local`] |
+//! | one arena per request, reused             | [`ArenaSet`]                             |
+//! | a fixed region, maybe the global heap     | [`Arena::from_buffer`] (a `const fn`)    |
+//!
+//! # How allocation works: one compare-and-swap
+//!
+//! Each chunk starts with a header whose `cursor` is an atomic address. To allocate, a
+//! thread loads the current chunk, rounds the cursor up to the alignment, and moves the
+//! cursor past its block with a compare-and-swap. If another thread moved the cursor
+//! first, the swap fails and reports where the cursor is now; the thread retries from
+//! there. No lock, no waiting: some thread always succeeds.
+//!
+//! ```text
+//!   thread 1: load cursor = 0x40 ── CAS(0x40 → 0x58) ✓  block 0x40..0x58
+//!   thread 2: load cursor = 0x40 ── CAS(0x40 → 0x50) ✗ (cursor is 0x58)
+//!                                 └ CAS(0x58 → 0x68) ✓  block 0x58..0x68
+//! ```
+//!
+//! # How chunks are switched: under a short lock
+//!
+//! When the current chunk has no room, the thread takes the arena's spin lock, and:
+//!
+//! 1. retries the current chunk: another thread may have installed a new one while this
+//!    one waited, and the request usually fits there;
+//! 2. takes a spare chunk (kept by [`Arena::reset_keep_chunks`]) or a new one from the
+//!    parent, sized like a `Bump`'s: 512 bytes, doubling up to 16 MiB;
+//! 3. carves its own block out of the new chunk *before* anyone else can see it, so the
+//!    thread that paid for the chunk always gets its block;
+//! 4. links the old chunk behind the new one and publishes the new chunk with a Release
+//!    store, which makes its header visible to every thread that loads it.
+//!
+//! A thread that loaded the old chunk just before the switch may still bump it: that is
+//! fine, because chunks are only freed by [`reset`](Arena::reset) and drop, which take
+//! `&mut self`. A request larger than the next chunk would be gets a chunk of its own,
+//! linked *behind* the current one, so the current chunk's free space is not abandoned.
+//!
+//! ```text
+//!   current ──▶ ┌ chunk 3 ┐ prev ┌ big request's own chunk ┐ prev ┌ chunk 2 ┐ prev ┌ chunk 1 ┐
+//!               │ cursor ▶│ ───▶ │                         │ ───▶ │ (full)  │ ───▶ │ (full)  │
+//! ```
+//!
+//! # The newest block still grows in place
+//!
+//! `grow` of the block that ends at the cursor is one compare-and-swap from "the cursor
+//! is at my end" to "the cursor is at my new end". It succeeds exactly when no other
+//! thread has allocated in the chunk since; otherwise the cursor is elsewhere, the swap
+//! fails and the block is copied. `shrink` and `deallocate` of the newest block give its
+//! bytes back the same way. So a `Vec<T, &Arena>` that one thread fills grows like a
+//! `Vec<T, &Bump>`.
+//!
+//! # Per-thread handles: no atomics at all
+//!
+//! A shared compare-and-swap costs a few nanoseconds even without contention, and when
+//! two threads hammer one cursor, its cache line bounces between their cores and neither
+//! gets faster. A [`LocalArena`] claims a *slab* (4 KiB, doubling to 64 KiB) from the arena
+//! with one swap and then bumps inside it with plain loads and stores, exactly like a
+//! `Bump`; threads with their own handles scale. Values it places live as long as the
+//! arena, so workers can hand their results back.
+//!
+//! # Memory budget and statistics
+//!
+//! [`Arena::set_allocation_limit`] caps the bytes taken from the parent, like
+//! [`Bump::set_allocation_limit`](crate::Bump::set_allocation_limit); past it, allocation
+//! fails with `AllocError` (or `handle_alloc_error` for the panicking methods), never an
+//! abort in the middle of a chunk switch. [`Arena::stats`] reports exact byte counts
+//! ([`Stats`]): handed out, capacity, reserved from the parent, chunks.
+//!
+//! # A static arena as the global allocator
+//!
+//! [`Arena::from_buffer`] is a `const fn`: the buffer becomes the first chunk on first
+//! use. A `static` arena over a `static` buffer is therefore a complete
+//! `#[global_allocator]` (the arena implements [`GlobalAlloc`](core::alloc::GlobalAlloc))
+//! with no set-up code, for firmware that carves its heap out of RAM at boot:
+//!
+//! ```no_run
+//! use core::mem::MaybeUninit;
+//! use allockit::Arena;
+//! use allockit::arena::NoHeap;
+//!
+//! static mut HEAP: [MaybeUninit<u8>; 64 << 10] = [MaybeUninit::uninit(); 64 << 10];
+//!
+//! // SAFETY: `HEAP` is used by nothing but this arena.
+//! #[global_allocator]
+//! static ALLOCATOR: Arena<NoHeap<'static>> = Arena::from_buffer(unsafe { &mut *(&raw mut HEAP) });
+//! # fn main() {}
+//! ```
 
 mod allocator;
 mod buffer;

@@ -83,7 +83,7 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
         {
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
-        let block = self.alloc_block(new)?;
+        let block = self.alloc_block_growing(new)?;
         // SAFETY: the old block holds `old.size()` readable bytes; the new one is fresh,
         // at least as large, and does not overlap it.
         unsafe {

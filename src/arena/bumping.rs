@@ -92,7 +92,21 @@ impl<A: Allocator> Arena<A> {
                 return Some(block);
             }
         }
-        self.alloc_slow(layout)
+        self.alloc_slow(layout, 0)
+    }
+
+    /// [`alloc_block`](Self::alloc_block) for the new block of a growing allocation that
+    /// has to move: if a new chunk is needed, it becomes current (even for a large block)
+    /// and gets room for twice the block, so the block's next growth can happen in place.
+    #[inline]
+    pub(crate) fn alloc_block_growing(&self, layout: Layout) -> Option<NonNull<u8>> {
+        if let Some(chunk) = self.current() {
+            // SAFETY: the current chunk is alive (arena invariant 1).
+            if let Some(block) = unsafe { bump_in(chunk, layout) } {
+                return Some(block);
+            }
+        }
+        self.alloc_slow(layout, layout.size().saturating_mul(2))
     }
 
     /// The slow path: the current chunk (as this thread saw it) cannot hold `layout`.
@@ -102,10 +116,12 @@ impl<A: Allocator> Arena<A> {
     /// block out of it *before* publishing it (so the thread that paid for the chunk is
     /// sure to get its block), and publishes it as the current chunk with a Release
     /// store. A request larger than the next chunk would be gets a chunk of its own,
-    /// linked behind the current one, so the current chunk's free space stays in use.
+    /// linked behind the current one, so the current chunk's free space stays in use;
+    /// except a growing block (`room` non-zero: the bytes a new chunk should have room
+    /// for), whose new chunk becomes current so that it can keep growing in place.
     #[cold]
     #[inline(never)]
-    pub(crate) fn alloc_slow(&self, layout: Layout) -> Option<NonNull<u8>> {
+    pub(crate) fn alloc_slow(&self, layout: Layout, room: usize) -> Option<NonNull<u8>> {
         if layout.size() == 0 {
             return Some(crate::alloc::dangling(layout.align()));
         }
@@ -122,7 +138,7 @@ impl<A: Allocator> Arena<A> {
         }
         let (chunk, own) = match take_spare(list, layout) {
             Some(spare) => (spare, false),
-            None => self.new_chunk(list, current, layout)?,
+            None => self.new_chunk(list, current, layout, room)?,
         };
         // SAFETY: the chunk is empty, unpublished and fits `layout`, so only we bump it.
         let block = unsafe { bump_in(chunk, layout) };
@@ -163,22 +179,29 @@ impl<A: Allocator> Arena<A> {
         }
     }
 
-    /// Takes a new chunk for `layout` from the parent. Returns it, unlinked and empty,
-    /// and whether it is the request's own chunk (the request alone is bigger than the
-    /// next chunk in the doubling series). Sizes double up to the cap; if the parent
-    /// refuses, smaller sizes down to what `layout` needs are tried; the limit is never
-    /// passed.
+    /// Takes a new chunk for `layout` from the parent, preferably with room for `room`
+    /// bytes. Returns it, unlinked and empty, and whether it is the request's own chunk
+    /// (a request that is not growing, `room == 0`, and alone is bigger than the next
+    /// chunk in the doubling series). Sizes double up to the cap; if the parent refuses,
+    /// smaller sizes down to what `layout` needs are tried; the limit is never passed.
     fn new_chunk(
         &self,
         list: &mut ChunkList,
         current: Option<NonNull<ArenaChunk>>,
         layout: Layout,
+        room: usize,
     ) -> Option<(NonNull<ArenaChunk>, bool)> {
         let needed = chunk::bytes_needed_for(layout)?.checked_next_multiple_of(CHUNK_ALIGN)?;
         let last = current.map(ArenaChunk::block_size).filter(|&size| size > 0);
         let geometric = next_chunk_size(last, 0)?;
-        let mut size = geometric.max(needed);
-        let own = current.is_some() && needed > geometric;
+        let wanted = Layout::from_size_align(room, layout.align())
+            .ok()
+            .and_then(chunk::bytes_needed_for)
+            .and_then(|n| n.checked_next_multiple_of(CHUNK_ALIGN))
+            .filter(|&n| n <= isize::MAX as usize)
+            .unwrap_or(0);
+        let mut size = geometric.max(needed).max(wanted);
+        let own = room == 0 && current.is_some() && needed > geometric;
         if let Some(limit) = list.limit {
             let budget = limit.saturating_sub(list.reserved) & !(CHUNK_ALIGN - 1);
             if budget < needed {

@@ -88,7 +88,7 @@ impl<A: Allocator> Arena<A> {
             .and_then(|n| n.checked_next_multiple_of(CHUNK_ALIGN))
             .filter(|&n| n <= isize::MAX as usize)
             .ok_or(TryReserveError::capacity_overflow())?;
-        match arena.alloc_slow(layout) {
+        match arena.alloc_slow(layout, 0) {
             Some(block) => {
                 let chunk = arena.current().expect("the block's chunk is current");
                 // Give the probe allocation back: the chunk stays, empty.

@@ -57,8 +57,13 @@
 //! is at my end" to "the cursor is at my new end". It succeeds exactly when no other
 //! thread has allocated in the chunk since; otherwise the cursor is elsewhere, the swap
 //! fails and the block is copied. `shrink` and `deallocate` of the newest block give its
-//! bytes back the same way. So a `Vec<T, &Arena>` that one thread fills grows like a
-//! `Vec<T, &Bump>`.
+//! bytes back the same way.
+//!
+//! When a growing block has to move to a new chunk, that chunk becomes current even if
+//! the block is large, and gets room for twice the block, so a doubling `Vec<T, &Arena>`
+//! grows in place at least every other time. (A `Bump` can also grow a chunk holding
+//! nothing but the `Vec` through the parent's `realloc`; an arena cannot, since another
+//! thread may be bumping that chunk at the same moment.)
 //!
 //! # Per-thread handles: no atomics at all
 //!

@@ -46,8 +46,11 @@ use crate::alloc::{Allocator, Layout};
 ///   request (same address; through `Allocator`, cut to the requested length), and every
 ///   block given back is passed to `inner` unchanged; so `Counting<A>` meets each
 ///   allocator contract exactly when `A` does.
-/// - **Counting.** A call changes the counters only after `inner` has answered it, and a
-///   refused call changes `failures` alone. Nothing is allocated to count.
+/// - **Counting.** A call that allocates or resizes changes the counters only after
+///   `inner` has answered it, and one that `inner` refused changes `failures` alone. A
+///   free is counted just before it is forwarded, so its bytes are no longer live once
+///   another thread can get them from `inner`. Counting touches only the atomics: it
+///   never allocates and never panics.
 ///
 /// # Examples
 ///

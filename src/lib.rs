@@ -33,6 +33,7 @@
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8>`) and the [`format_string!`] macro |
+//! | [`wrappers`]            | [`Counting`] (allocation counts) and [`FromGlobalAlloc`] (`GlobalAlloc` as `Allocator`) |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
 //!
 //! # Nightly and stable
@@ -91,6 +92,7 @@ mod range;
 pub mod raw_vec;
 pub mod string;
 pub mod vec;
+pub mod wrappers;
 
 pub use arena::Arena;
 pub use boxed::Box;
@@ -98,6 +100,9 @@ pub use bump::Bump;
 pub use error::{TryReserveError, TryReserveErrorKind};
 pub use string::String;
 pub use vec::Vec;
+#[cfg(target_has_atomic = "ptr")]
+pub use wrappers::Counting;
+pub use wrappers::FromGlobalAlloc;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

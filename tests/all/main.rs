@@ -8,6 +8,7 @@
 //! - `vec/`, `boxed/`, `string/`: the tests of [`allockit::Vec`], [`allockit::Box`] and
 //!   [`allockit::String`], one module per area.
 //! - `bump/`: the tests of [`allockit::Bump`].
+//! - `wrappers/`: the tests of [`allockit::wrappers`] (`Counting`, `FromGlobalAlloc`).
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
@@ -22,3 +23,4 @@ mod common;
 mod harness;
 mod string;
 mod vec;
+mod wrappers;

@@ -96,8 +96,9 @@ impl<A: Allocator> Arena<A> {
     }
 
     /// [`alloc_block`](Self::alloc_block) for the new block of a growing allocation that
-    /// has to move: if a new chunk is needed, it becomes current (even for a large block)
-    /// and gets room for twice the block, so the block's next growth can happen in place.
+    /// has to move, or a `LocalArena`'s slab: if a new chunk is needed, it becomes current
+    /// (even for a large block) and gets room for twice the block, so the block's next
+    /// growth (or the next slab) can happen in place.
     #[inline]
     pub(crate) fn alloc_block_growing(&self, layout: Layout) -> Option<NonNull<u8>> {
         if let Some(chunk) = self.current() {

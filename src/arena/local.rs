@@ -171,7 +171,10 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
         }
         self.give_back_tail();
         let slab_layout = Layout::from_size_align(slab, CHUNK_ALIGN).ok()?;
-        let Some(start) = self.arena.alloc_block(slab_layout) else {
+        // Like a growing block, a slab goes into the current chunk (with room for the
+        // next, twice as large slab), never into a chunk of its own behind it, so that its
+        // tail can be given back.
+        let Some(start) = self.arena.alloc_block_growing(slab_layout) else {
             // Near the allocation limit a whole slab may not fit, the request may.
             return self.arena.alloc_block(layout);
         };

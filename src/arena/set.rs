@@ -50,7 +50,8 @@ use crate::alloc::{Allocator, Global};
 /// # Invariants
 ///
 /// 1. `idle` is only accessed while `lock` is held (or through `&mut self`).
-/// 2. Every arena in `idle` has been reset: it holds at most one chunk, empty.
+/// 2. Every arena in `idle` has been reset: it holds at most one chunk, empty, and has
+///    no allocation limit.
 pub struct ArenaSet<A: Allocator + Clone = Global> {
     /// Guards `idle`.
     lock: SpinLock,
@@ -187,7 +188,7 @@ impl<A: Allocator + Clone> fmt::Debug for ArenaSet<A> {
 }
 
 /// An arena checked out of an [`ArenaSet`]; dereferences to the [`Arena`]. Dropping it
-/// resets the arena and returns it to the set.
+/// resets the arena, lifts any allocation limit set on it, and returns it to the set.
 ///
 /// # Examples
 ///
@@ -225,6 +226,8 @@ impl<A: Allocator + Clone> Drop for CheckedOut<'_, A> {
         // SAFETY: the arena is taken exactly once, here, and not used afterwards.
         let mut arena = unsafe { ManuallyDrop::take(&mut self.arena) };
         arena.reset();
+        // What one checkout configured does not carry over to the next.
+        arena.set_allocation_limit(None);
         self.set.with_idle(|idle| idle.push(arena));
     }
 }

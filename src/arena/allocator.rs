@@ -38,7 +38,7 @@ impl<A: Allocator> Arena<A> {
     ) -> bool {
         let Some(chunk) = self.current() else { return false };
         // SAFETY: the current chunk is alive (invariant 1).
-        let end = unsafe { chunk.as_ref() }.end;
+        let end = unsafe { ArenaChunk::end(chunk) };
         let addr = ptr.addr().get();
         // If the block ends at the cursor, it lies in this chunk (a block of another
         // chunk cannot end inside this one), so `data_start <= addr <= end`; the first

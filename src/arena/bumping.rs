@@ -34,17 +34,17 @@ pub(crate) unsafe fn at(chunk: NonNull<ArenaChunk>, addr: usize) -> NonNull<u8> 
 #[inline(always)]
 pub(crate) unsafe fn bump_in(chunk: NonNull<ArenaChunk>, layout: Layout) -> Option<NonNull<u8>> {
     // SAFETY: the chunk is alive (caller's contract).
-    let header = unsafe { chunk.as_ref() };
-    let mut cursor = header.cursor.load(Ordering::Relaxed);
+    let (atomic, end) = unsafe { (ArenaChunk::cursor(chunk), ArenaChunk::end(chunk)) };
+    let mut cursor = atomic.load(Ordering::Relaxed);
     loop {
         let pad = cursor.wrapping_neg() & (layout.align() - 1);
         let needed = pad + layout.size();
-        if needed > header.end - cursor {
+        if needed > end - cursor {
             return None;
         }
         // Acquire on success: if a thread gave these bytes back (rewinding the cursor with
         // Release), its last writes to them happen before ours.
-        match header.cursor.compare_exchange_weak(
+        match atomic.compare_exchange_weak(
             cursor,
             cursor + needed,
             Ordering::Acquire,
@@ -67,11 +67,11 @@ pub(crate) unsafe fn bump_in(chunk: NonNull<ArenaChunk>, layout: Layout) -> Opti
 #[inline]
 pub(crate) unsafe fn move_cursor(chunk: NonNull<ArenaChunk>, from: usize, to: usize) -> bool {
     // SAFETY: the chunk is alive (caller's contract).
-    let header = unsafe { chunk.as_ref() };
-    debug_assert!(to >= ArenaChunk::data_start(chunk) && to <= header.end);
+    let (atomic, end) = unsafe { (ArenaChunk::cursor(chunk), ArenaChunk::end(chunk)) };
+    debug_assert!(to >= ArenaChunk::data_start(chunk) && to <= end);
     // AcqRel: Release publishes our writes to bytes we give back; Acquire sees the writes
     // of a thread that gave back bytes we now extend into.
-    header.cursor.compare_exchange(from, to, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+    atomic.compare_exchange(from, to, Ordering::AcqRel, Ordering::Relaxed).is_ok()
 }
 
 impl<A: Allocator> Arena<A> {

@@ -79,6 +79,34 @@ impl ArenaChunk {
         Some(header)
     }
 
+    /// The header's cursor, borrowed alone.
+    ///
+    /// The lock-free paths borrow only the fields they use (the cursor, and a copy of
+    /// `end`), never the whole header: the lock holder may write `prev` meanwhile, and a
+    /// reference to the whole header would claim that nothing changes it.
+    ///
+    /// # Safety
+    ///
+    /// - `this` must be a live chunk header, alive for `'c`.
+    #[inline(always)]
+    pub(crate) unsafe fn cursor<'c>(this: NonNull<ArenaChunk>) -> &'c AtomicUsize {
+        // SAFETY: the header is alive for 'c (caller's contract); the cursor is an atomic,
+        // shared by design.
+        unsafe { &(*this.as_ptr()).cursor }
+    }
+
+    /// The header's `end`, read without borrowing the rest of the header.
+    ///
+    /// # Safety
+    ///
+    /// - `this` must be a live chunk header.
+    #[inline(always)]
+    pub(crate) unsafe fn end(this: NonNull<ArenaChunk>) -> usize {
+        // SAFETY: the header is alive (caller's contract), and `end` does not change while
+        // the chunk is reachable by other threads (invariant 3).
+        unsafe { (*this.as_ptr()).end }
+    }
+
     /// Address of the first data byte.
     #[inline(always)]
     pub(crate) fn data_start(this: NonNull<ArenaChunk>) -> usize {
@@ -88,13 +116,14 @@ impl ArenaChunk {
     /// Bytes between the data start and the end.
     pub(crate) fn capacity(this: NonNull<ArenaChunk>) -> usize {
         // SAFETY: `this` is a live header (callers only pass chunks of an arena).
-        unsafe { this.as_ref() }.end - Self::data_start(this)
+        let end = unsafe { Self::end(this) };
+        end - Self::data_start(this)
     }
 
     /// Bytes handed out (padding included) right now.
     pub(crate) fn used(this: NonNull<ArenaChunk>) -> usize {
         // SAFETY: as in `capacity`.
-        let cursor = unsafe { this.as_ref() }.cursor.load(Ordering::Relaxed);
+        let cursor = unsafe { Self::cursor(this) }.load(Ordering::Relaxed);
         cursor - Self::data_start(this)
     }
 

@@ -3,14 +3,28 @@
 //! - [`differential`]: the `Vec`, `Box` and `String` differential suites over `&Arena`,
 //!   over `&LocalArena`, over an arena whose interleaving probe allocates between the
 //!   steps (growth copies, chunks switch), and with a second thread allocating from the
-//!   same arena while the suite runs.
+//!   same arena while the suite runs;
+//! - [`lifecycle`]: exact statistics, capacity constructors, the resets, the allocation
+//!   limit, and drop.
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
 
 mod differential;
+mod lifecycle;
 
 use std::ptr::NonNull;
+
+/// The block size of an arena's first chunk (512 minus the malloc overhead).
+pub const FIRST_BLOCK: usize = 496;
+/// The bytes of a chunk's block in front of its data (the chunk header).
+pub const HEADER: usize = 48;
+
+/// The block sizes of an arena's chunks in the doubling series, first chunk first (each
+/// a power of two minus the 16-byte malloc overhead).
+pub fn block_sizes() -> impl Iterator<Item = usize> {
+    std::iter::successors(Some(FIRST_BLOCK), |&last| Some((last + 16) * 2 - 16))
+}
 
 /// A small, fast, seedable generator (SplitMix64), so that the threaded tests draw their
 /// sizes and choices without a shared strategy.

@@ -5,12 +5,15 @@
 //!   steps (growth copies, chunks switch), and with a second thread allocating from the
 //!   same arena while the suite runs;
 //! - [`lifecycle`]: exact statistics, capacity constructors, the resets, the allocation
-//!   limit, and drop.
+//!   limit, and drop;
+//! - [`growth`]: the newest block grows, shrinks and frees in place, others are copied;
+//!   large requests get a chunk of their own.
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
 
 mod differential;
+mod growth;
 mod lifecycle;
 
 use std::ptr::NonNull;

@@ -198,9 +198,8 @@ fn a_large_request_gets_its_own_chunk_and_the_current_chunk_stays() {
     assert_eq!(arena.stats().chunks, 2);
     assert_eq!(parent.stats().allocate, 2);
     // SAFETY: the big block is alive and nobody else wrote it.
-    assert!(
-        unsafe { std::slice::from_raw_parts(big.as_ptr(), 100_000) }.iter().all(|&x| x == 0xB1)
-    );
+    let bytes = unsafe { std::slice::from_raw_parts(big.as_ptr(), 100_000) };
+    assert!(bytes.iter().all(|&x| x == 0xB1));
     arena.check_invariants();
     drop(arena);
     parent.assert_no_leaks();

@@ -8,13 +8,15 @@
 //!   limit, and drop;
 //! - [`growth`]: the newest block grows, shrinks and frees in place, others are copied;
 //!   large requests get a chunk of their own;
-//! - [`api`]: the direct API (`alloc`, `alloc_with`, slices, strings and the `try_` forms).
+//! - [`api`]: the direct API (`alloc`, `alloc_with`, slices, strings and the `try_` forms);
+//! - [`fault`]: a parent that refuses requests: every fallible path fails cleanly.
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
 
 mod api;
 mod differential;
+mod fault;
 mod growth;
 mod lifecycle;
 

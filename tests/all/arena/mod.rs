@@ -9,7 +9,8 @@
 //! - [`growth`]: the newest block grows, shrinks and frees in place, others are copied;
 //!   large requests get a chunk of their own;
 //! - [`api`]: the direct API (`alloc`, `alloc_with`, slices, strings and the `try_` forms);
-//! - [`fault`]: a parent that refuses requests: every fallible path fails cleanly.
+//! - [`fault`]: a parent that refuses requests: every fallible path fails cleanly;
+//! - [`local`]: `LocalArena` slabs (claiming, giving the tail back, big requests).
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
@@ -19,6 +20,7 @@ mod differential;
 mod fault;
 mod growth;
 mod lifecycle;
+mod local;
 
 use std::ptr::NonNull;
 

@@ -10,7 +10,8 @@
 //!   large requests get a chunk of their own;
 //! - [`api`]: the direct API (`alloc`, `alloc_with`, slices, strings and the `try_` forms);
 //! - [`fault`]: a parent that refuses requests: every fallible path fails cleanly;
-//! - [`local`]: `LocalArena` slabs (claiming, giving the tail back, big requests).
+//! - [`local`]: `LocalArena` slabs (claiming, giving the tail back, big requests);
+//! - [`set`]: `ArenaSet` checkout and return, steady state without parent calls.
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
@@ -21,6 +22,7 @@ mod fault;
 mod growth;
 mod lifecycle;
 mod local;
+mod set;
 
 use std::ptr::NonNull;
 

@@ -11,14 +11,18 @@
 //! - [`api`]: the direct API (`alloc`, `alloc_with`, slices, strings and the `try_` forms);
 //! - [`fault`]: a parent that refuses requests: every fallible path fails cleanly;
 //! - [`local`]: `LocalArena` slabs (claiming, giving the tail back, big requests);
-//! - [`set`]: `ArenaSet` checkout and return, steady state without parent calls.
+//! - [`set`]: `ArenaSet` checkout and return, steady state without parent calls;
+//! - [`buffer`]: `Arena::from_buffer`, including a `static` arena shared by threads;
+//! - [`global_alloc`]: the `GlobalAlloc` methods called directly.
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
 
 mod api;
+mod buffer;
 mod differential;
 mod fault;
+mod global_alloc;
 mod growth;
 mod lifecycle;
 mod local;

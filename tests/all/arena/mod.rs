@@ -13,12 +13,15 @@
 //! - [`local`]: `LocalArena` slabs (claiming, giving the tail back, big requests);
 //! - [`set`]: `ArenaSet` checkout and return, steady state without parent calls;
 //! - [`buffer`]: `Arena::from_buffer`, including a `static` arena shared by threads;
-//! - [`global_alloc`]: the `GlobalAlloc` methods called directly.
+//! - [`global_alloc`]: the `GlobalAlloc` methods called directly;
+//! - [`auto_traits`]: `Send`/`Sync` of the arena, its handles and collections over it, and
+//!   a `Send` future holding a `Vec<u32, &Arena>` across an `.await`.
 //!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
 
 mod api;
+mod auto_traits;
 mod buffer;
 mod differential;
 mod fault;

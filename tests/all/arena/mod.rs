@@ -4,6 +4,10 @@
 //!   over `&LocalArena`, over an arena whose interleaving probe allocates between the
 //!   steps (growth copies, chunks switch), and with a second thread allocating from the
 //!   same arena while the suite runs;
+//! - [`stress`]: threads allocating, growing, shrinking and freeing blocks of random
+//!   sizes and alignments at once (through `&Arena` and through `LocalArena`s, with many
+//!   chunk switches, under an allocation limit), checked for patterns, overlap and
+//!   alignment; `Vec<u64, &Arena>`s growing on several threads at once;
 //! - [`lifecycle`]: exact statistics, capacity constructors, the resets, the allocation
 //!   limit, and drop;
 //! - [`growth`]: the newest block grows, shrinks and frees in place, others are copied;
@@ -30,6 +34,7 @@ mod growth;
 mod lifecycle;
 mod local;
 mod set;
+mod stress;
 
 use std::ptr::NonNull;
 

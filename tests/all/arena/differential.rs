@@ -265,7 +265,7 @@ fn concurrent(f: impl FnOnce(&Arena)) {
     let report = thread::scope(|s| {
         let _stop = StopOnDrop(&stop);
         let worker = s.spawn(|| neighbour(&arena, &started, &stop));
-        while !started.load(Ordering::Acquire) {
+        while !started.load(Ordering::Acquire) && !worker.is_finished() {
             std::hint::spin_loop();
         }
         f(&arena);

@@ -21,6 +21,8 @@
 //! - [`auto_traits`]: `Send`/`Sync` of the arena, its handles and collections over it, and
 //!   a `Send` future holding a `Vec<u32, &Arena>` across an `.await`.
 //!
+//! The `#[global_allocator]` use is a test binary of its own: `tests/arena_global.rs`.
+//!
 //! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
 //! so the exact byte counts here hold in the sanitizer run too.
 

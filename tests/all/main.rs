@@ -9,6 +9,7 @@
 //!   [`allockit::String`], one module per area.
 //! - `bump/`: the tests of [`allockit::Bump`].
 //! - `wrappers/`: the tests of [`allockit::wrappers`] (`Counting`, `FromGlobalAlloc`).
+//! - `arena/`: the tests of [`allockit::Arena`], its `LocalArena` handles and `ArenaSet`.
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
@@ -17,6 +18,7 @@
 // crate's MSRV (`pop_if`, `extract_if`); the test suite runs on stable 1.95 and nightly.
 #![allow(clippy::incompatible_msrv)]
 
+mod arena;
 mod boxed;
 mod bump;
 mod common;

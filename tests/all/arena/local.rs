@@ -47,10 +47,6 @@ fn the_first_allocation_claims_a_slab_and_drop_gives_the_tail_back() {
 }
 
 #[test]
-#[ignore = "BUG: once the arena has a chunk smaller than a slab, each slab gets a chunk of its \
-            own (src/arena/bumping.rs:181) that never becomes current, and resize_newest \
-            (src/arena/allocator.rs:39) only looks at the current chunk, so \
-            LocalArena::give_back_tail (src/arena/local.rs:185) never returns the tail"]
 fn the_tail_is_given_back_when_the_arena_was_used_first() {
     let arena = Arena::new();
     arena.alloc(1u8);
@@ -101,17 +97,17 @@ fn values_outlive_the_handle() {
 fn slabs_double_up_to_64_kib() {
     let arena = Arena::new();
     let local = arena.local();
+    // Each slab claim shows as a jump of the arena's `allocated` (slabs may be adjacent,
+    // so addresses alone do not tell where one ends).
     let mut slabs = std::vec::Vec::new();
-    let mut last = 0;
     let mut total = 0;
     while slabs.len() < 6 {
-        let at = addr(local.alloc(0u8));
-        if at != last + 1 {
-            let allocated = arena.stats().allocated;
+        local.alloc(0u8);
+        let allocated = arena.stats().allocated;
+        if allocated != total {
             slabs.push(allocated - total);
             total = allocated;
         }
-        last = at;
     }
     assert_eq!(slabs, [SLAB, 2 * SLAB, 4 * SLAB, 8 * SLAB, 16 * SLAB, 16 * SLAB]);
     arena.check_invariants();

@@ -167,8 +167,6 @@ fn threads_check_out_arenas_of_one_set() {
 }
 
 #[test]
-#[ignore = "BUG: CheckedOut::drop (src/arena/set.rs:219) resets the arena but keeps its \
-            allocation limit, so a limit one checkout set applies to later checkouts"]
 fn a_limit_set_during_a_checkout_does_not_outlive_it() {
     let set = ArenaSet::new();
     {

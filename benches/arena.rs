@@ -100,9 +100,9 @@ struct Tables {
 }
 
 impl Tables {
-    /// Records `group`, opened through `vs_bump` with `target`, as a row of the bumpalo
-    /// table (informational) and, if the group has a blink function, of the blink table
-    /// (the house target).
+    /// Records `group` (opened through `vs_bump`) as a row of the bumpalo table if it has
+    /// a bumpalo function (informational), and of the blink table if it has a blink
+    /// function (the house target).
     fn peers(&mut self, group: &str, bumpalo: bool, blink: bool) {
         if bumpalo {
             self.vs_bumpalo.row(group, common::NO_TARGET);

@@ -27,10 +27,9 @@ mod common;
 
 use std::hint::black_box;
 
-use allockit::alloc::Layout;
 use criterion::Criterion;
 
-use common::RatioTable;
+use common::{RatioTable, mixed_layouts};
 
 /// Allocations (or pushes) in the large workloads.
 const N: u64 = 1_000_000;
@@ -86,27 +85,6 @@ fn alloc_u64(c: &mut Criterion, table: &mut RatioTable) {
         })
     });
     g.finish();
-}
-
-/// Layouts in the mixed workload: sizes 1..=64, alignments 1..=16.
-const MIXED: usize = 100_000;
-
-/// A fixed pseudo-random sequence of layouts (xorshift64, fixed seed).
-fn mixed_layouts() -> Vec<Layout> {
-    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    (0..MIXED)
-        .map(|_| {
-            let size = (next() % 64 + 1) as usize;
-            let align = 1 << (next() % 5);
-            Layout::from_size_align(size, align).expect("valid layout")
-        })
-        .collect()
 }
 
 /// `alloc_layout` of 100,000 layouts of mixed sizes and alignments, read from a slice so

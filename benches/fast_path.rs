@@ -6,7 +6,13 @@
 //!
 //! It is a bench target (`harness = false`) rather than an example so that it is built
 //! with the bench profile (release, with debug info for callgrind) and can use the
-//! dev-dependency bumpalo, the reference figures, without touching the library.
+//! dev-dependencies bumpalo and blink-alloc, the reference figures, without touching the
+//! library.
+//!
+//! The arena's functions are counted the same way, on an `Arena` with room for every
+//! call. A `LocalArena` claims slabs of at most 64 KiB, so its count includes the slow
+//! path that claims the next slab, about once per 8,000 `u64`s: amortised, a fraction of
+//! an instruction per call.
 //!
 //! ```text
 //! cargo bench --bench fast_path              # runs all functions once, prints nothing
@@ -24,7 +30,9 @@
 use std::hint::black_box;
 use std::ptr::NonNull;
 
-use allocator_api2::alloc::{AllocError, Allocator, Layout};
+use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
+use allockit::arena::LocalArena;
+use blink_alloc::{LocalBlinkAlloc, SyncBlinkAlloc};
 
 /// Calls of each function per run.
 const CALLS: usize = 100_000;
@@ -53,6 +61,56 @@ fn bumpalo_alloc_dyn(b: &&bumpalo::Bump, layout: Layout) -> Result<NonNull<[u8]>
     b.allocate(layout)
 }
 
+/// `allockit::Arena::alloc` of a `u64` through the shared `&Arena`: a compare-and-swap on
+/// the current chunk's cursor.
+#[inline(never)]
+fn arena_alloc_u64(a: &allockit::Arena, v: u64) -> &mut u64 {
+    a.alloc(v)
+}
+
+/// `Allocator::allocate` on `&allockit::Arena` with a run-time layout.
+#[inline(never)]
+fn arena_alloc_dyn(a: &&allockit::Arena, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
+    a.allocate(layout)
+}
+
+/// `LocalArena::alloc` of a `u64`: a bump inside the handle's slab, no atomics.
+#[inline(never)]
+fn local_arena_alloc_u64<'a>(l: &LocalArena<'a>, v: u64) -> &'a mut u64 {
+    l.alloc(v)
+}
+
+/// `Allocator::allocate` on `&LocalArena` with a run-time layout.
+#[inline(never)]
+fn local_arena_alloc_dyn(l: &&LocalArena<'_>, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
+    l.allocate(layout)
+}
+
+/// blink-alloc's `SyncBlinkAlloc`, the arena's peer, for reference: `allocate` of a
+/// `u64`'s layout and the write (blink has no typed `alloc`).
+#[inline(never)]
+#[allow(clippy::mut_from_ref)] // an arena's point: distinct blocks from `&self`
+fn blink_sync_alloc_u64(b: &SyncBlinkAlloc, v: u64) -> &mut u64 {
+    let slot = b.allocate(Layout::new::<u64>()).expect("room for every call").cast::<u64>();
+    // SAFETY: a fresh block for a `u64`, alive as long as the borrow of `b`.
+    unsafe {
+        slot.write(v);
+        &mut *slot.as_ptr()
+    }
+}
+
+/// blink-alloc's per-thread `LocalBlinkAlloc`, for reference, as above.
+#[inline(never)]
+#[allow(clippy::mut_from_ref)] // as above
+fn blink_local_alloc_u64<'a>(b: &'a LocalBlinkAlloc<'_>, v: u64) -> &'a mut u64 {
+    let slot = b.allocate(Layout::new::<u64>()).expect("room for every call").cast::<u64>();
+    // SAFETY: as in `blink_sync_alloc_u64`.
+    unsafe {
+        slot.write(v);
+        &mut *slot.as_ptr()
+    }
+}
+
 /// Whole workloads of `benches/bump.rs`, for instruction counts that a noisy machine
 /// cannot blur: `push` of `n` `u64`s into a new vector, without reserving.
 #[inline(never)]
@@ -78,6 +136,26 @@ fn loop_vec_push_bumpalo(b: &bumpalo::Bump, n: u64) -> usize {
 #[inline(never)]
 fn loop_vec_push_std(n: u64) -> usize {
     let mut v = Vec::new();
+    for i in 0..n {
+        v.push(i);
+    }
+    black_box(&v).len()
+}
+
+/// [`loop_vec_push_bump`] over a shared `&Arena` (growth in place by compare-and-swap).
+#[inline(never)]
+fn loop_vec_push_arena(a: &allockit::Arena, n: u64) -> usize {
+    let mut v = allockit::Vec::new_in(a);
+    for i in 0..n {
+        v.push(i);
+    }
+    black_box(&v).len()
+}
+
+/// [`loop_vec_push_bump`] over a `&LocalArena`.
+#[inline(never)]
+fn loop_vec_push_local_arena(l: &LocalArena<'_>, n: u64) -> usize {
+    let mut v = allockit::Vec::new_in(l);
     for i in 0..n {
         v.push(i);
     }
@@ -200,6 +278,65 @@ fn main() {
     }
     drop(theirs);
 
+    // The arena: one chunk with room for every call, shared or through a handle.
+    let arena = allockit::Arena::with_capacity(capacity(calls));
+    for i in 0..calls {
+        black_box(arena_alloc_u64(black_box(&arena), i as u64));
+    }
+    assert_eq!(arena.stats().chunks, 1, "the arena had to grow");
+    drop(arena);
+
+    let arena = allockit::Arena::with_capacity(capacity(calls));
+    for i in 0..calls {
+        let layout = black_box(layouts[i % layouts.len()]);
+        black_box(arena_alloc_dyn(black_box(&&arena), layout).expect("room for every call"));
+    }
+    assert_eq!(arena.stats().chunks, 1, "the arena had to grow");
+    drop(arena);
+
+    let arena = allockit::Arena::with_capacity(capacity(calls) * 2);
+    let local = arena.local();
+    for i in 0..calls {
+        black_box(local_arena_alloc_u64(black_box(&local), i as u64));
+    }
+    drop(local);
+    assert_eq!(arena.stats().chunks, 1, "the arena had to grow");
+    drop(arena);
+
+    let arena = allockit::Arena::with_capacity(capacity(calls) * 2);
+    let local = arena.local();
+    for i in 0..calls {
+        let layout = black_box(layouts[i % layouts.len()]);
+        black_box(local_arena_alloc_dyn(black_box(&&local), layout).expect("room for every call"));
+    }
+    drop(local);
+    assert_eq!(arena.stats().chunks, 1, "the arena had to grow");
+    drop(arena);
+
+    // blink: a first chunk with room for every call, taken (and, for the local, sized by
+    // a first handle) before the counted calls, so they take no new chunk either.
+    let u64_layout = Layout::new::<u64>();
+    let mut blink = SyncBlinkAlloc::with_chunk_size_in(capacity(calls) * 4, Global);
+    blink.allocate(u64_layout).expect("blink's first chunk");
+    blink.reset();
+    for i in 0..calls {
+        black_box(blink_sync_alloc_u64(black_box(&blink), i as u64));
+    }
+    blink.reset();
+    {
+        let local = blink.local();
+        for _ in 0..calls {
+            black_box(local.allocate(u64_layout).expect("room"));
+        }
+    }
+    blink.reset();
+    let local = blink.local();
+    for i in 0..calls {
+        black_box(blink_local_alloc_u64(black_box(&local), i as u64));
+    }
+    drop(local);
+    drop(blink);
+
     // The loops: `calls` pushes each, on bumps with room for every buffer.
     let n = calls as u64;
     let ours = allockit::Bump::with_capacity(capacity(calls) * 4);
@@ -209,6 +346,13 @@ fn main() {
     assert_eq!(loop_vec_push_bumpalo(&theirs, black_box(n)), calls);
     drop(theirs);
     assert_eq!(loop_vec_push_std(black_box(n)), calls);
+    let arena = allockit::Arena::with_capacity(capacity(calls) * 4);
+    assert_eq!(loop_vec_push_arena(&arena, black_box(n)), calls);
+    drop(arena);
+    let arena = allockit::Arena::with_capacity(capacity(calls) * 4);
+    assert_eq!(loop_vec_push_local_arena(&arena.local(), black_box(n)), calls);
+    assert_eq!(arena.stats().chunks, 1, "the arena had to grow");
+    drop(arena);
 
     let pieces =
         black_box(["a", "bc", "def", "ghij", "klmno", "hello, world ", "0123456789abcdef"]);

@@ -18,6 +18,10 @@
 //! The ratio range is the span of ratios the two medians' confidence intervals allow,
 //! so a MISS whose range reaches below 1.05 may be noise.
 //!
+//! A group can be a row of several tables (one per peer, all functions in one group):
+//! open it through one table and add it to the others with [`RatioTable::row`]. A row
+//! opened with [`RatioTable::group_info`] has no target: its verdict is `info`.
+//!
 //! Criterion stores each estimate in
 //! `<target dir>/criterion/<group>/<function>/new/estimates.json`. The table only trusts
 //! files written during this run (by modification time), so a `--test` or `--list` run, a
@@ -29,6 +33,7 @@
 // Each bench binary includes this module and uses a different part of it.
 #![allow(dead_code)]
 
+use std::alloc::Layout;
 use std::fmt;
 use std::fs;
 use std::path::PathBuf;
@@ -39,6 +44,9 @@ use criterion::{BenchmarkGroup, Criterion};
 
 /// The goal for every row: allockit at most 5% slower than the peer.
 pub const TARGET_RATIO: f64 = 1.05;
+
+/// The "target" of an informational row: any ratio is fine, none is a MISS.
+pub const NO_TARGET: f64 = f64::INFINITY;
 
 /// A `Criterion` with the house settings (short warm-up and measurement so a whole
 /// binary finishes in a few minutes on two cores), then the command line applied on
@@ -129,8 +137,31 @@ impl RatioTable {
         name: &str,
         target: f64,
     ) -> BenchmarkGroup<'c, WallTime> {
-        self.groups.push((name.to_owned(), target));
+        self.row(name, target);
         c.benchmark_group(name)
+    }
+
+    /// [`group`](Self::group) for an informational row, with no target: the table
+    /// shows the ratio and the verdict `info`, never a MISS.
+    pub fn group_info<'c>(
+        &mut self,
+        c: &'c mut Criterion,
+        name: &str,
+    ) -> BenchmarkGroup<'c, WallTime> {
+        self.group_with_target(c, name, NO_TARGET)
+    }
+
+    /// Records group `name`, opened through another table (or elsewhere), as a row of
+    /// this one with `target` ([`NO_TARGET`] for an informational row). The group must
+    /// have functions named after this table's `ours` and `peer`.
+    pub fn row(&mut self, name: &str, target: f64) {
+        self.groups.push((name.to_owned(), target));
+    }
+
+    /// The median of `group/function` from this run, if criterion saved one (see
+    /// [`print`](Self::print)), for tables of a bench's own.
+    pub fn median(&self, group: &str, function: &str) -> Option<Median> {
+        self.median_ns(group, function)
     }
 
     /// Prints the ratio table to stdout. Groups without an estimate from this run (not
@@ -175,7 +206,7 @@ impl RatioTable {
             "{:<width$}  {:>10}  {:>10}  {:>6}{target_header}  {:<8}  ratio range",
             "group", self.peer, self.ours, "ratio", "verdict"
         );
-        let (mut ok, mut miss) = (0, 0);
+        let (mut ok, mut miss, mut info) = (0, 0, 0);
         let mut unmeasured = Vec::new();
         for row in &rows {
             let (Some(peer), Some(ours)) = (row.peer, row.ours) else {
@@ -185,14 +216,21 @@ impl RatioTable {
             let ratio = ours.point / peer.point;
             // The ratio the two confidence intervals allow, from most favourable to least.
             let (low, high) = (ours.lower / peer.upper, ours.upper / peer.lower);
-            let verdict = if ratio <= row.target {
+            let verdict = if row.target == NO_TARGET {
+                info += 1;
+                "info"
+            } else if ratio <= row.target {
                 ok += 1;
                 "OK"
             } else {
                 miss += 1;
                 "MISS"
             };
-            let target = if own_targets { format!("  {:>6.2}", row.target) } else { String::new() };
+            let target = match own_targets {
+                false => String::new(),
+                true if row.target == NO_TARGET => format!("  {:>6}", "-"),
+                true => format!("  {:>6.2}", row.target),
+            };
             println!(
                 "{:<width$}  {:>10}  {:>10}  {:>6.3}{target}  {verdict:<8}  {low:.3} .. {high:.3}",
                 row.group,
@@ -202,7 +240,11 @@ impl RatioTable {
             );
         }
         println!();
-        println!("{ok} OK, {miss} MISS");
+        if info == 0 {
+            println!("{ok} OK, {miss} MISS");
+        } else {
+            println!("{ok} OK, {miss} MISS, {info} informational (no target)");
+        }
         println!("ratio range: the ratios both medians' confidence intervals allow. A wide range");
         println!("means a noisy machine: rerun before trusting a MISS.");
         if !unmeasured.is_empty() {
@@ -245,8 +287,31 @@ fn filename_safe(id: &str) -> String {
     id.replace(['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'], "_")
 }
 
+/// Layouts in the mixed workload of `benches/bump.rs` and `benches/arena.rs`.
+pub const MIXED: usize = 100_000;
+
+/// A fixed pseudo-random sequence of [`MIXED`] layouts (xorshift64, fixed seed): sizes
+/// 1..=64, alignments 1..=16, for benches that allocate with layouts known only at run
+/// time.
+pub fn mixed_layouts() -> Vec<Layout> {
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..MIXED)
+        .map(|_| {
+            let size = (next() % 64 + 1) as usize;
+            let align = 1 << (next() % 5);
+            Layout::from_size_align(size, align).expect("valid layout")
+        })
+        .collect()
+}
+
 /// A duration in nanoseconds, shown with a readable unit.
-struct Nanos(f64);
+pub struct Nanos(pub f64);
 
 impl fmt::Display for Nanos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -16,6 +16,7 @@
 
 use core::cell::Cell;
 use core::fmt;
+use core::mem::{align_of, size_of};
 use core::ptr::NonNull;
 
 use super::Arena;
@@ -148,6 +149,33 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
         }
     }
 
+    /// Bumps for a `T` whose size and alignment are both at most `CHUNK_ALIGN`: align up,
+    /// add, compare with `end` (one operation shorter than [`bump`](Self::bump)).
+    ///
+    /// No overflow check is needed: `ptr <= end`, and `end` is a multiple of
+    /// `CHUNK_ALIGN` (slabs are 16-aligned blocks whose sizes are multiples of 16, and an
+    /// empty handle's `end` is 16), so rounding `ptr` up stays `<= end`; `end` lies inside
+    /// an allocation, far below `usize::MAX - CHUNK_ALIGN`.
+    #[inline(always)]
+    fn bump_for<T>(&self) -> Option<NonNull<T>> {
+        if const { size_of::<T>() > CHUNK_ALIGN || align_of::<T>() > CHUNK_ALIGN } {
+            return self.bump(Layout::new::<T>()).map(NonNull::cast);
+        }
+        let ptr = self.ptr.get();
+        let mask = align_of::<T>() - 1;
+        let start = (ptr.addr().get() + mask) & !mask;
+        let new = start + size_of::<T>();
+        if new > self.end.get().addr().get() {
+            return None;
+        }
+        // SAFETY: `ptr <= start <= new <= end`, inside the slab (or all equal to the
+        // empty handle's 16, when `T` is zero-sized).
+        unsafe {
+            self.ptr.set(ptr.add(new - ptr.addr().get()));
+            Some(ptr.add(start - ptr.addr().get()).cast())
+        }
+    }
+
     /// Allocates a block for `layout`: the slab's fast path inline, the rest out of line.
     #[inline(always)]
     fn alloc_block(&self, layout: Layout) -> Option<NonNull<u8>> {
@@ -222,11 +250,23 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
     /// let x = arena.local().alloc(3); // the handle is gone, the value stays
     /// assert_eq!(*x, 3);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn alloc<T>(&self, value: T) -> &'a mut T {
+        match self.bump_for::<T>() {
+            // SAFETY: a fresh block for `T` in the arena, alive as long as the arena ('a).
+            Some(block) => unsafe { place(block.cast(), value) },
+            // A tail call: the fast path keeps no registers for the slow one.
+            None => self.alloc_cold(value),
+        }
+    }
+
+    /// `alloc` when the slab is full.
+    #[cold]
+    #[inline(never)]
+    fn alloc_cold<T>(&self, value: T) -> &'a mut T {
         let layout = Layout::new::<T>();
-        // SAFETY: a fresh block for `T` in the arena, alive as long as the arena ('a).
-        unsafe { place(or_alloc_error(self.alloc_block(layout), layout), value) }
+        // SAFETY: as in `alloc`.
+        unsafe { place(or_alloc_error(self.alloc_slow(layout), layout), value) }
     }
 
     /// Moves `value` into the arena, or returns an error (dropping `value`).

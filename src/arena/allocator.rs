@@ -21,6 +21,34 @@ use crate::alloc::{Allocator, AllocatorCore, Layout, impl_allocator};
 
 impl_allocator!(['a, A: Allocator] &'a Arena<A>);
 
+/// Moves a block that cannot be resized in place: copies its first `copy` bytes into the
+/// fresh `block`, frees the old one through `alloc`, and returns `block` as a slice of
+/// `new_size` bytes.
+///
+/// # Safety
+///
+/// - `ptr` must be currently allocated by `alloc` with `old`, and not used afterwards.
+/// - `block` must be a fresh block of `alloc` with room for `new_size >= copy` bytes, and
+///   `copy` at most `old.size()`.
+#[inline]
+pub(crate) unsafe fn move_block<A: AllocatorCore>(
+    alloc: &A,
+    ptr: NonNull<u8>,
+    old: Layout,
+    block: NonNull<u8>,
+    copy: usize,
+    new_size: usize,
+) -> NonNull<[u8]> {
+    debug_assert!(copy <= old.size() && copy <= new_size);
+    // SAFETY: both blocks hold at least `copy` bytes and do not overlap (the new one is
+    // fresh); the old block is given up (caller's contract).
+    unsafe {
+        ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), copy);
+        alloc.raw_deallocate(ptr, old);
+    }
+    NonNull::slice_from_raw_parts(block, new_size)
+}
+
 impl<A: Allocator> Arena<A> {
     /// Moves the current chunk's cursor from `ptr + old_size` to `ptr + new_size` if the
     /// block at `ptr` is the newest of the current chunk and the chunk has room; returns
@@ -84,13 +112,9 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block_growing(new)?;
-        // SAFETY: the old block holds `old.size()` readable bytes; the new one is fresh,
-        // at least as large, and does not overlap it.
-        unsafe {
-            ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), old.size());
-            self.raw_deallocate(ptr, old);
-        }
-        Some(NonNull::slice_from_raw_parts(block, new.size()))
+        // SAFETY: `ptr` is currently allocated with `old` (trait contract); `block` is
+        // fresh, with room for `new.size()` bytes.
+        Some(unsafe { move_block(self, ptr, old, block, old.size(), new.size()) })
     }
 
     #[inline]
@@ -109,12 +133,9 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block(new)?;
-        // SAFETY: both blocks hold at least `new.size()` bytes and do not overlap.
-        unsafe {
-            ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), new.size());
-            self.raw_deallocate(ptr, old);
-        }
-        Some(NonNull::slice_from_raw_parts(block, new.size()))
+        // SAFETY: `ptr` is currently allocated with `old` (trait contract); `block` is
+        // fresh, with room for `new.size()` bytes.
+        Some(unsafe { move_block(self, ptr, old, block, new.size(), new.size()) })
     }
 }
 

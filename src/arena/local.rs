@@ -20,6 +20,7 @@ use core::mem::{align_of, size_of};
 use core::ptr::NonNull;
 
 use super::Arena;
+use super::allocator::move_block;
 use super::direct::{array_layout, or_alloc_error, place, place_slice};
 use crate::alloc::{AllocError, Allocator, AllocatorCore, Global, Layout, impl_allocator};
 use crate::bump::chunk::CHUNK_ALIGN;
@@ -398,13 +399,9 @@ unsafe impl<A: Allocator> AllocatorCore for LocalArena<'_, A> {
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block(new)?;
-        // SAFETY: the old block holds `old.size()` bytes; the new one is fresh, larger
-        // and elsewhere.
-        unsafe {
-            core::ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), old.size());
-            self.raw_deallocate(ptr, old);
-        }
-        Some(NonNull::slice_from_raw_parts(block, new.size()))
+        // SAFETY: `ptr` is currently allocated with `old` (trait contract); `block` is
+        // fresh, with room for `new.size()` bytes.
+        Some(unsafe { move_block(self, ptr, old, block, old.size(), new.size()) })
     }
 
     #[inline]
@@ -424,11 +421,8 @@ unsafe impl<A: Allocator> AllocatorCore for LocalArena<'_, A> {
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block(new)?;
-        // SAFETY: both blocks hold at least `new.size()` bytes and do not overlap.
-        unsafe {
-            core::ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), new.size());
-            self.raw_deallocate(ptr, old);
-        }
-        Some(NonNull::slice_from_raw_parts(block, new.size()))
+        // SAFETY: `ptr` is currently allocated with `old` (trait contract); `block` is
+        // fresh, with room for `new.size()` bytes.
+        Some(unsafe { move_block(self, ptr, old, block, new.size(), new.size()) })
     }
 }

@@ -108,12 +108,55 @@ pub(crate) unsafe trait AllocatorCore {
         old: Layout,
         new: Layout,
     ) -> Option<core::ptr::NonNull<[u8]>>;
+
+    /// `Allocator::allocate_zeroed`: by default `raw_allocate`, then zeroing. A wrapper
+    /// overrides it to forward to its inner allocator's own, which may know that fresh
+    /// memory is already zero (pages straight from the OS) and skip the writes.
+    fn raw_allocate_zeroed(&self, layout: Layout) -> Option<core::ptr::NonNull<[u8]>> {
+        let block = self.raw_allocate(layout)?;
+        // SAFETY: a fresh block is valid for writes of its whole length.
+        unsafe { block.cast::<u8>().write_bytes(0, block.len()) };
+        Some(block)
+    }
+
+    /// `Allocator::grow_zeroed`: by default `raw_grow`, then zeroing the new bytes;
+    /// wrappers override it as `raw_allocate_zeroed`.
+    ///
+    /// # Safety
+    ///
+    /// - As [`raw_grow`](AllocatorCore::raw_grow).
+    unsafe fn raw_grow_zeroed(
+        &self,
+        ptr: core::ptr::NonNull<u8>,
+        old: Layout,
+        new: Layout,
+    ) -> Option<core::ptr::NonNull<[u8]>> {
+        // SAFETY: the caller's contract is `raw_grow`'s.
+        let block = unsafe { self.raw_grow(ptr, old, new) }?;
+        // SAFETY: the grown block is valid for writes of `block.len() >= old.size()`
+        // bytes; the ones past the old contents are zeroed, as `grow_zeroed` promises.
+        unsafe { block.cast::<u8>().add(old.size()).write_bytes(0, block.len() - old.size()) };
+        Some(block)
+    }
 }
 
-/// Implements one `Allocator` trait for a reference type `&'a T` where `T:
-/// AllocatorCore`, forwarding every method.
+/// The `AllocatorCore` an implementation forwards to: `*self` for a reference type
+/// (`&'a Bump<A>` forwards to `Bump<A>`), `self` for a value type (`Counting<A>`).
+macro_rules! core_of {
+    (by_ref, $this:expr) => {
+        *$this
+    };
+    (by_value, $this:expr) => {
+        $this
+    };
+}
+pub(crate) use core_of;
+
+/// Implements one `Allocator` trait for a type whose `AllocatorCore` is found by
+/// [`core_of!`] in `$mode`, forwarding every method (the zeroing ones included, so a
+/// wrapper's can reach its inner allocator's).
 macro_rules! forward_allocator {
-    ($trait_:path, $error:path, [$($generics:tt)*] $ty:ty) => {
+    ($trait_:path, $error:path, $mode:ident, [$($generics:tt)*] $ty:ty) => {
         // SAFETY: every method forwards to `AllocatorCore`, whose contract is this
         // trait's (see `AllocatorCore`'s `# Safety`).
         unsafe impl<$($generics)*> $trait_ for $ty {
@@ -122,13 +165,24 @@ macro_rules! forward_allocator {
                 &self,
                 layout: $crate::alloc::Layout,
             ) -> Result<core::ptr::NonNull<[u8]>, $error> {
-                $crate::alloc::AllocatorCore::raw_allocate(*self, layout).ok_or($error)
+                let core = $crate::alloc::core_of!($mode, self);
+                $crate::alloc::AllocatorCore::raw_allocate(core, layout).ok_or($error)
+            }
+
+            #[inline]
+            fn allocate_zeroed(
+                &self,
+                layout: $crate::alloc::Layout,
+            ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                let core = $crate::alloc::core_of!($mode, self);
+                $crate::alloc::AllocatorCore::raw_allocate_zeroed(core, layout).ok_or($error)
             }
 
             #[inline]
             unsafe fn deallocate(&self, ptr: core::ptr::NonNull<u8>, layout: $crate::alloc::Layout) {
+                let core = $crate::alloc::core_of!($mode, self);
                 // SAFETY: the caller's `deallocate` contract is `raw_deallocate`'s.
-                unsafe { $crate::alloc::AllocatorCore::raw_deallocate(*self, ptr, layout) }
+                unsafe { $crate::alloc::AllocatorCore::raw_deallocate(core, ptr, layout) }
             }
 
             #[inline]
@@ -138,8 +192,9 @@ macro_rules! forward_allocator {
                 old: $crate::alloc::Layout,
                 new: $crate::alloc::Layout,
             ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                let core = $crate::alloc::core_of!($mode, self);
                 // SAFETY: the caller's `grow` contract is `raw_grow`'s.
-                unsafe { $crate::alloc::AllocatorCore::raw_grow(*self, ptr, old, new) }
+                unsafe { $crate::alloc::AllocatorCore::raw_grow(core, ptr, old, new) }
                     .ok_or($error)
             }
 
@@ -150,15 +205,10 @@ macro_rules! forward_allocator {
                 old: $crate::alloc::Layout,
                 new: $crate::alloc::Layout,
             ) -> Result<core::ptr::NonNull<[u8]>, $error> {
-                // SAFETY: the caller's `grow_zeroed` contract is `raw_grow`'s.
-                let block = unsafe { $crate::alloc::AllocatorCore::raw_grow(*self, ptr, old, new) }
-                    .ok_or($error)?;
-                // SAFETY: the block is valid for writes of `block.len() >= old.size()`
-                // bytes; the ones past the old contents are zeroed, as `grow_zeroed` promises.
-                unsafe {
-                    block.cast::<u8>().add(old.size()).write_bytes(0, block.len() - old.size())
-                };
-                Ok(block)
+                let core = $crate::alloc::core_of!($mode, self);
+                // SAFETY: the caller's `grow_zeroed` contract is `raw_grow_zeroed`'s.
+                unsafe { $crate::alloc::AllocatorCore::raw_grow_zeroed(core, ptr, old, new) }
+                    .ok_or($error)
             }
 
             #[inline]
@@ -168,8 +218,9 @@ macro_rules! forward_allocator {
                 old: $crate::alloc::Layout,
                 new: $crate::alloc::Layout,
             ) -> Result<core::ptr::NonNull<[u8]>, $error> {
+                let core = $crate::alloc::core_of!($mode, self);
                 // SAFETY: the caller's `shrink` contract is `raw_shrink`'s.
-                unsafe { $crate::alloc::AllocatorCore::raw_shrink(*self, ptr, old, new) }
+                unsafe { $crate::alloc::AllocatorCore::raw_shrink(core, ptr, old, new) }
                     .ok_or($error)
             }
         }
@@ -177,20 +228,30 @@ macro_rules! forward_allocator {
 }
 pub(crate) use forward_allocator;
 
-/// Implements allocator-api2's `Allocator` and, with `nightly`, core's for a reference
-/// type whose referent implements [`AllocatorCore`]:
-/// `impl_allocator!(['a, A: Allocator] &'a Bump<A>)`.
+/// Implements allocator-api2's `Allocator` and, with `nightly`, core's, from an
+/// [`AllocatorCore`] implementation: for a reference type whose referent implements it
+/// (`impl_allocator!(['a, A: Allocator] &'a Bump<A>)`), or for a value type that does
+/// (`impl_allocator!([A: Allocator] Counting<A>)`; the trait crates' blanket
+/// `impl Allocator for &T` then covers `&Counting<A>`).
 macro_rules! impl_allocator {
+    ([$($generics:tt)*] & $lifetime:lifetime $ty:ty) => {
+        $crate::alloc::impl_allocator!(@both by_ref, [$($generics)*] &$lifetime $ty);
+    };
     ([$($generics:tt)*] $ty:ty) => {
+        $crate::alloc::impl_allocator!(@both by_value, [$($generics)*] $ty);
+    };
+    (@both $mode:ident, [$($generics:tt)*] $ty:ty) => {
         $crate::alloc::forward_allocator!(
             allocator_api2::alloc::Allocator,
             allocator_api2::alloc::AllocError,
+            $mode,
             [$($generics)*] $ty
         );
         #[cfg(feature = "nightly")]
         $crate::alloc::forward_allocator!(
             core::alloc::Allocator,
             core::alloc::AllocError,
+            $mode,
             [$($generics)*] $ty
         );
     };

@@ -22,8 +22,8 @@ use core::ptr::NonNull;
 use core::sync::atomic::AtomicUsize;
 use core::sync::atomic::Ordering::Relaxed;
 
-use super::WrapperCore;
 use crate::alloc::{Allocator, Layout};
+use crate::alloc::{AllocatorCore, impl_allocator};
 
 /// An allocator that forwards every call to an inner allocator `A` and counts it:
 /// allocations, frees, grows, shrinks, refusals, and live, peak and total bytes.
@@ -462,14 +462,14 @@ fn exact(block: NonNull<[u8]>, size: usize) -> NonNull<[u8]> {
     NonNull::slice_from_raw_parts(block.cast(), size)
 }
 
-impl_wrapper!([A: Allocator] Counting<A>);
+impl_allocator!([A: Allocator] Counting<A>);
 
 // SAFETY: every method forwards to the same method of `inner` (invariant "Forwarding"),
 // which meets its contract because `A: Allocator`; the caller's preconditions are passed on
 // unchanged, since every block of ours is a block of `inner`. A block handed back is cut to
 // the requested size, which still fits it (a layout fits if its size is between the
 // requested one and the length returned), and the counting touches only atomics.
-unsafe impl<A: Allocator> WrapperCore for Counting<A> {
+unsafe impl<A: Allocator> AllocatorCore for Counting<A> {
     #[inline]
     fn raw_allocate(&self, layout: Layout) -> Option<NonNull<[u8]>> {
         let Ok(block) = self.inner.allocate(layout) else { return self.refused() };

@@ -11,7 +11,7 @@
 use core::alloc::GlobalAlloc;
 use core::ptr::{self, NonNull};
 
-use super::WrapperCore;
+use crate::alloc::{AllocatorCore, impl_allocator};
 use crate::alloc::{Layout, dangling};
 
 /// An `Allocator` over a [`GlobalAlloc`] such as `std::alloc::System` or mimalloc's
@@ -232,7 +232,7 @@ impl<G: GlobalAlloc> FromGlobalAlloc<G> {
     }
 }
 
-impl_wrapper!([G: GlobalAlloc] FromGlobalAlloc<G>);
+impl_allocator!([G: GlobalAlloc] FromGlobalAlloc<G>);
 
 // SAFETY: non-zero-sized blocks come from `inner`, which keeps them valid until they are
 // given back; the adapter's only field is zero-sized (invariant "Zero-sized `G`"), so moving
@@ -240,7 +240,7 @@ impl_wrapper!([G: GlobalAlloc] FromGlobalAlloc<G>);
 // destructor. Zero-sized blocks are dangling, aligned pointers that nothing reads or writes.
 // Every method below keeps invariant "Blocks": it hands out exactly the layout it got from
 // `inner`, and gives `inner` back exactly the layout it allocated.
-unsafe impl<G: GlobalAlloc> WrapperCore for FromGlobalAlloc<G> {
+unsafe impl<G: GlobalAlloc> AllocatorCore for FromGlobalAlloc<G> {
     #[inline]
     fn raw_allocate(&self, layout: Layout) -> Option<NonNull<[u8]>> {
         if layout.size() == 0 {

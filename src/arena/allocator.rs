@@ -155,6 +155,7 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
 ///
 /// static mut HEAP: [MaybeUninit<u8>; 1 << 20] = [MaybeUninit::uninit(); 1 << 20];
 ///
+/// // SAFETY: `HEAP` is used by nothing but this arena.
 /// #[global_allocator]
 /// static ARENA: Arena<NoHeap<'static>> = Arena::from_buffer(unsafe { &mut *(&raw mut HEAP) });
 ///

@@ -144,6 +144,5 @@ impl ArenaChunk {
 /// Bytes a chunk needs to hold a block for `layout` right after its header, with the
 /// rounding that `data_end` may take off the end.
 pub(crate) fn bytes_needed_for(layout: Layout) -> Option<usize> {
-    let header = HEADER_SIZE.checked_add(layout.align() - 1)? & !(layout.align() - 1);
-    header.checked_add(layout.size())?.checked_add(2 * CHUNK_ALIGN)
+    crate::bump::chunk::bytes_needed_after(HEADER_SIZE, layout)
 }

@@ -151,7 +151,13 @@ pub(crate) fn next_chunk_size(last: Option<usize>, needed: usize) -> Option<usiz
 /// fits: the header rounded up to `layout.align()`, then `layout.size()`. `None` on
 /// overflow.
 pub(crate) fn bytes_needed_for(layout: Layout) -> Option<usize> {
-    let header = HEADER_SIZE.checked_add(layout.align() - 1)? & !(layout.align() - 1);
+    bytes_needed_after(HEADER_SIZE, layout)
+}
+
+/// [`bytes_needed_for`] for a chunk whose header is `header_size` bytes (the arena's
+/// header differs from the bump's).
+pub(crate) fn bytes_needed_after(header_size: usize, layout: Layout) -> Option<usize> {
+    let header = header_size.checked_add(layout.align() - 1)? & !(layout.align() - 1);
     let total = header.checked_add(layout.size())?;
     // Room for the rounding of `end` (see `data_end`).
     total.checked_add(2 * CHUNK_ALIGN)

@@ -140,6 +140,34 @@ pub(crate) unsafe trait AllocatorCore {
     }
 }
 
+/// Moves a block that cannot be resized in place: copies its first `copy` bytes into the
+/// fresh `block`, frees the old one through `alloc`, and returns `block` as a slice of
+/// `new_size` bytes.
+///
+/// # Safety
+///
+/// - `ptr` must be currently allocated by `alloc` with `old`, and not used afterwards.
+/// - `block` must be a fresh block of `alloc` with room for `new_size >= copy` bytes, and
+///   `copy` at most `old.size()`.
+#[inline]
+pub(crate) unsafe fn move_block<A: AllocatorCore>(
+    alloc: &A,
+    ptr: core::ptr::NonNull<u8>,
+    old: Layout,
+    block: core::ptr::NonNull<u8>,
+    copy: usize,
+    new_size: usize,
+) -> core::ptr::NonNull<[u8]> {
+    debug_assert!(copy <= old.size() && copy <= new_size);
+    // SAFETY: both blocks hold at least `copy` bytes and do not overlap (the new one is
+    // fresh); the old block is given up (caller's contract).
+    unsafe {
+        core::ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), copy);
+        alloc.raw_deallocate(ptr, old);
+    }
+    core::ptr::NonNull::slice_from_raw_parts(block, new_size)
+}
+
 /// The `AllocatorCore` an implementation forwards to: `*self` for a reference type
 /// (`&'a Bump<A>` forwards to `Bump<A>`), `self` for a value type (`Counting<A>`).
 macro_rules! core_of {

@@ -17,37 +17,9 @@ use core::ptr::{self, NonNull};
 use super::Arena;
 use super::bumping::move_cursor;
 use super::chunk::ArenaChunk;
-use crate::alloc::{Allocator, AllocatorCore, Layout, impl_allocator};
+use crate::alloc::{Allocator, AllocatorCore, Layout, impl_allocator, move_block};
 
 impl_allocator!(['a, A: Allocator] &'a Arena<A>);
-
-/// Moves a block that cannot be resized in place: copies its first `copy` bytes into the
-/// fresh `block`, frees the old one through `alloc`, and returns `block` as a slice of
-/// `new_size` bytes.
-///
-/// # Safety
-///
-/// - `ptr` must be currently allocated by `alloc` with `old`, and not used afterwards.
-/// - `block` must be a fresh block of `alloc` with room for `new_size >= copy` bytes, and
-///   `copy` at most `old.size()`.
-#[inline]
-pub(crate) unsafe fn move_block<A: AllocatorCore>(
-    alloc: &A,
-    ptr: NonNull<u8>,
-    old: Layout,
-    block: NonNull<u8>,
-    copy: usize,
-    new_size: usize,
-) -> NonNull<[u8]> {
-    debug_assert!(copy <= old.size() && copy <= new_size);
-    // SAFETY: both blocks hold at least `copy` bytes and do not overlap (the new one is
-    // fresh); the old block is given up (caller's contract).
-    unsafe {
-        ptr::copy_nonoverlapping(ptr.as_ptr(), block.as_ptr(), copy);
-        alloc.raw_deallocate(ptr, old);
-    }
-    NonNull::slice_from_raw_parts(block, new_size)
-}
 
 impl<A: Allocator> Arena<A> {
     /// Moves the current chunk's cursor from `ptr + old_size` to `ptr + new_size` if the

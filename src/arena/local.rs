@@ -20,9 +20,10 @@ use core::mem::{align_of, size_of};
 use core::ptr::NonNull;
 
 use super::Arena;
-use super::allocator::move_block;
 use super::direct::{array_layout, or_alloc_error, place, place_slice};
-use crate::alloc::{AllocError, Allocator, AllocatorCore, Global, Layout, impl_allocator};
+use crate::alloc::{
+    AllocError, Allocator, AllocatorCore, Global, Layout, impl_allocator, move_block,
+};
 use crate::bump::chunk::CHUNK_ALIGN;
 
 /// The first slab a handle claims.

@@ -93,7 +93,7 @@ mod bumping;
 pub(crate) mod chunk;
 mod direct;
 mod lifecycle;
-mod poison;
+pub(crate) mod poison;
 mod scope;
 mod stats;
 

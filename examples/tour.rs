@@ -14,7 +14,9 @@
 //! 5. dropping a `Vec`: first the elements, then the memory;
 //! 6. a `Vec` in a [`Bump`]: the newest block grows in place, an older one is copied;
 //! 7. the bump's chunks, a scope that gives memory back, and the two resets;
-//! 8. a summary of every call the tracing allocator saw.
+//! 8. an [`Arena`] that threads share, and a `LocalArena` per thread;
+//! 9. a [`Pool`]: boxed nodes freed and reused through a free list;
+//! 10. a summary of every call the tracing allocator saw.
 //!
 //! Colour is used only when stdout is a terminal (and `NO_COLOR` is not set).
 #![cfg_attr(feature = "nightly", feature(allocator_api))]
@@ -29,7 +31,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use allockit::alloc::{AllocError, Allocator, Global, Layout};
 use allockit::bump::ChunkInfo;
-use allockit::{Arena, Bump, Vec};
+use allockit::wrappers::Counting;
+use allockit::{Arena, Box, Bump, Pool, Vec};
 
 fn main() {
     init_colour();
@@ -45,6 +48,7 @@ fn main() {
     bump_vec_in_place();
     bump_chunks_scopes_resets();
     arena_threads();
+    pool_reuse();
     summary(&tracer);
 }
 
@@ -340,6 +344,62 @@ fn arena_threads() {
         workers.into_iter().map(|w| w.join().unwrap()).sum()
     });
     result(format_args!("two workers' results summed: {total}"));
+}
+
+fn pool_reuse() {
+    section("A Pool: one block size, freed blocks reused");
+    say("A Pool is built for one layout. It cuts slabs from its parent into blocks, and a");
+    say("freed block goes on a free list (its first word links to the next free block), so");
+    say("the next allocation reuses it: the block freed last is handed out first.");
+    println!();
+
+    struct Node {
+        value: u64,
+        next: Option<Box<Node, &'static Pool<&'static Counting<Global>>>>,
+    }
+    // Leaked so the list's type can name the pool's lifetime simply; the tour ends soon.
+    let parent: &'static Counting<Global> =
+        std::boxed::Box::leak(std::boxed::Box::new(Counting::new(Global)));
+    let pool: &'static Pool<&Counting<Global>> =
+        std::boxed::Box::leak(std::boxed::Box::new(Pool::new_in(Layout::new::<Node>(), parent)));
+
+    let mut list: Option<Box<Node, _>> = None;
+    for value in 0..1000 {
+        list = Some(Box::new_in(Node { value, next: list.take() }, pool));
+    }
+    let stats = pool.stats();
+    result(format_args!(
+        "a linked list of 1000 nodes: {} live blocks of {} B in {} slabs; the parent saw {} \
+         allocations for them",
+        stats.live_blocks,
+        stats.block_size,
+        stats.slabs,
+        parent.stats().allocations
+    ));
+
+    let top = list.take().expect("1000 nodes");
+    let freed = &*top as *const Node as usize;
+    let rest = Box::into_inner(top).next; // the head's block goes on the free list
+    let again = Box::new_in(Node { value: 7, next: rest }, pool);
+    let landed = &*again as *const Node as usize;
+    result(format_args!(
+        "freed the head node at {freed:#x}; the next node (value {}) landed at {landed:#x}: {}",
+        again.value,
+        if landed == freed { "the same block" } else { "another block" }
+    ));
+
+    drop(again); // the whole list goes back on the free list, node by node
+    let stats = pool.stats();
+    result(format_args!(
+        "after dropping the list: {} live, {} free blocks; still {} slabs until \
+         release_empty_slabs()",
+        stats.live_blocks, stats.free_blocks, stats.slabs
+    ));
+    let released = pool.release_empty_slabs();
+    result(format_args!(
+        "release_empty_slabs() gave {released} B back; the parent now holds {} B for the pool",
+        parent.stats().live_bytes
+    ));
 }
 
 /// One line per chunk: its role, its block size and how full it is.

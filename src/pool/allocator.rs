@@ -114,8 +114,10 @@ impl<A: Allocator> Pool<A> {
         match (self.block.fits(old), self.block.fits(new)) {
             (true, true) => {
                 // The block has room for any size that fits it; only grow_zeroed has
-                // work to do: the bytes between the old size and the block's end.
-                if zeroed && new.size() > old.size() {
+                // work to do: the bytes between the old size and the block's end, which
+                // is handed back (even when the size does not change: the block may
+                // have been handed out shorter, by `allocate_zeroed`).
+                if zeroed {
                     // SAFETY: the block is `block.size >= new.size()` bytes, ours.
                     unsafe { ptr.add(old.size()).write_bytes(0, self.block.size - old.size()) };
                 }

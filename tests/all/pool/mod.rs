@@ -5,12 +5,16 @@
 //!   block, some are bigger or more aligned and go to the parent), with
 //!   `release_empty_slabs`, allocation limits and parent failure plans interleaved, checked
 //!   against an exact model of the free list (LIFO reuse, lazy carving) after every step;
+//! - [`differential`]: the `Vec`, `Box` and `String` differential suites over `&Pool`,
+//!   with pools whose block fits the payload exactly and pools the buffers outgrow (they
+//!   cross to the parent and back);
 //! - [`resize`]: grow and shrink within a block, across to the parent and back, the
 //!   zeroing methods, alignment changes, zero-sized requests.
 //!
 //! Most pools here sit over a counting [`TestAlloc`], so a test can say exactly what was
 //! taken from the parent, and that dropping the pool gives every slab back.
 
+mod differential;
 mod properties;
 mod resize;
 

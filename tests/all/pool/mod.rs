@@ -8,6 +8,8 @@
 //! - [`differential`]: the `Vec`, `Box` and `String` differential suites over `&Pool`,
 //!   with pools whose block fits the payload exactly and pools the buffers outgrow (they
 //!   cross to the parent and back);
+//! - [`fault`]: a parent that refuses the `n`-th request (a slab or a forwarded block):
+//!   every fallible path fails cleanly, nothing leaks, and the pool keeps working;
 //! - [`resize`]: grow and shrink within a block, across to the parent and back, the
 //!   zeroing methods, alignment changes, zero-sized requests.
 //!
@@ -15,6 +17,7 @@
 //! taken from the parent, and that dropping the pool gives every slab back.
 
 mod differential;
+mod fault;
 mod properties;
 mod resize;
 

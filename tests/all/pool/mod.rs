@@ -10,6 +10,8 @@
 //!   cross to the parent and back);
 //! - [`fault`]: a parent that refuses the `n`-th request (a slab or a forwarded block):
 //!   every fallible path fails cleanly, nothing leaks, and the pool keeps working;
+//! - [`lifecycle`]: constructors, block layouts, exact statistics, slab sizes and growth,
+//!   `release_empty_slabs`, the allocation limit, drop;
 //! - [`resize`]: grow and shrink within a block, across to the parent and back, the
 //!   zeroing methods, alignment changes, zero-sized requests.
 //!
@@ -18,6 +20,7 @@
 
 mod differential;
 mod fault;
+mod lifecycle;
 mod properties;
 mod resize;
 

@@ -13,11 +13,19 @@
 //! - [`lifecycle`]: constructors, block layouts, exact statistics, slab sizes and growth,
 //!   `release_empty_slabs`, the allocation limit, drop;
 //! - [`resize`]: grow and shrink within a block, across to the parent and back, the
-//!   zeroing methods, alignment changes, zero-sized requests.
+//!   zeroing methods, alignment changes, zero-sized requests;
+//! - [`api`]: `owns`, `allocator`, `Debug`, `Send` and not `Sync` (and a pool moved to
+//!   another thread), hashbrown's maps and our collections sharing a pool, pools over a
+//!   bump and over another pool, and with `nightly` std's collections over `&Pool`;
+//! - [`debug_checks`] (debug builds): double frees, foreign pointers, pointers inside a
+//!   block or to an uncarved block panic with a message that says which.
 //!
 //! Most pools here sit over a counting [`TestAlloc`], so a test can say exactly what was
 //! taken from the parent, and that dropping the pool gives every slab back.
 
+mod api;
+#[cfg(debug_assertions)]
+mod debug_checks;
 mod differential;
 mod fault;
 mod lifecycle;

@@ -658,7 +658,7 @@ fn run(spec: Spec, ops: &[Op], free_all: bool) {
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(config(128))]
 
     #[test]
     fn random_sequences(spec in spec(), ops in pvec(op(), 0..100), free_all in any::<bool>()) {
@@ -667,7 +667,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(12))]
+    #![proptest_config(config(24))]
 
     #[test]
     fn release_between_phases(

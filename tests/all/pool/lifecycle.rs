@@ -442,3 +442,22 @@ fn churn_reuses_blocks_without_new_slabs() {
     drop(live);
     assert_accounted(&pool, &parent);
 }
+
+/// Under `cfg(asan)` the pool poisons its free and uncarved blocks. A slab must be
+/// unpoisoned before it goes back to the parent, which may use memory given back to it
+/// (`TestAlloc` writes `0xDD` over it; a real allocator keeps its free lists there), as
+/// `Bump` does with its chunks. Only the sanitizer run can see this: with a poisoned
+/// slab, ASan reports a use-after-poison inside the parent's `deallocate`.
+#[cfg(asan)]
+#[test]
+#[ignore = "bug: Pool gives slabs back to its parent still ASan-poisoned (free_all, release_empty)"]
+fn slabs_go_back_to_the_parent_unpoisoned() {
+    let parent = TestAlloc::new();
+    let pool = Pool::new_in(Layout::new::<u64>(), &parent);
+    drop(Box::new_in(1u64, &pool));
+    // A slab with one free block and many uncarved ones, all poisoned.
+    assert!(pool.release_empty_slabs() > 0);
+    drop(Box::new_in(2u64, &pool));
+    drop(pool);
+    parent.assert_no_leaks();
+}

@@ -136,9 +136,11 @@ impl<A: Allocator> Pool<A> {
             let slab_layout = super::slab::slab_layout(pool.block, blocks)
                 .map(|(_, _, layout)| layout)
                 .ok_or(TryReserveErrorKind::CapacityOverflow)?;
-            pool.slabs()
+            let slabs = pool.slabs();
+            slabs
                 .add_slab(pool.block, blocks, &pool.parent)
                 .ok_or(TryReserveErrorKind::AllocError { layout: slab_layout })?;
+            slabs.continue_after(slabs.reserved);
         }
         Ok(pool)
     }

@@ -450,7 +450,6 @@ fn churn_reuses_blocks_without_new_slabs() {
 /// slab, ASan reports a use-after-poison inside the parent's `deallocate`.
 #[cfg(asan)]
 #[test]
-#[ignore = "bug: Pool gives slabs back to its parent still ASan-poisoned (free_all, release_empty)"]
 fn slabs_go_back_to_the_parent_unpoisoned() {
     let parent = TestAlloc::new();
     let pool = Pool::new_in(Layout::new::<u64>(), &parent);

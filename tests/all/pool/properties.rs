@@ -497,10 +497,7 @@ impl<'p> Model<'p> {
         let kept = old.size().min(new.size());
         // SAFETY: the resized block is ours, `len >= kept` bytes, its prefix kept.
         unsafe { assert_pattern(ptr, b.tag, kept) };
-        // A `grow_zeroed` to the same size within the block zeroes nothing although it
-        // hands back the whole block: `resize::grow_zeroed_to_the_same_size_zeroes_the_rest`
-        // (ignored, a known bug) checks that case.
-        if zeroed && !(route == (true, true) && new.size() == old.size()) {
+        if zeroed {
             // SAFETY: as above; `grow_zeroed` zeroed the rest.
             unsafe { assert_zero(ptr, kept, len) };
         }

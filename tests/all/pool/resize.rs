@@ -193,7 +193,6 @@ fn grow_zeroed_within_the_block_zeroes_up_to_the_returned_length() {
 /// nothing: after `allocate_zeroed` of 8 bytes (8 bytes handed out), the caller gets 64
 /// bytes of which 8..64 still hold what the block's previous owner wrote.
 #[test]
-#[ignore = "bug: Pool::grow_zeroed within a block skips zeroing when new.size() == old.size()"]
 fn grow_zeroed_to_the_same_size_zeroes_the_rest() {
     let parent = TestAlloc::new();
     let pool = pool64(&parent);

@@ -111,8 +111,17 @@ struct Tables {
     vs_mimalloc: RatioTable,
     vs_jemalloc: RatioTable,
     vs_free_list: RatioTable,
-    /// Group, operations per iteration, and each function's best interleaved time.
-    best: Vec<(&'static str, usize, Vec<(&'static str, Duration)>)>,
+    /// The interleaved rounds of each group measured in this run.
+    best: Vec<Rounds>,
+}
+
+/// The interleaved rounds of one group.
+struct Rounds {
+    group: &'static str,
+    /// Operations (churn steps, tree nodes) per iteration.
+    ops: usize,
+    /// Each function's shortest iteration.
+    best: Vec<(&'static str, Duration)>,
 }
 
 fn main() {
@@ -138,23 +147,23 @@ fn main() {
     print_per_operation(&tables);
 }
 
-/// The churn loop: `steps` times, drop the oldest box of the ring and put a new one from
-/// `new` (given the step number) in its place.
+/// The churn loop: `steps` times (rounded down to whole turns of the ring), drop the
+/// oldest box of the ring and put a new one from `new` (given the step number) in its
+/// place.
 #[inline(always)]
 fn churn_ring<A: Allocator>(
     ring: &mut [Option<Box<Payload, A>>],
     steps: usize,
     new: impl Fn(u64) -> Box<Payload, A>,
 ) {
-    let mut slot = 0;
-    for step in 0..steps {
-        ring[slot] = None;
-        let boxed = new(step as u64);
-        black_box(&*boxed);
-        ring[slot] = Some(boxed);
-        slot += 1;
-        if slot == ring.len() {
-            slot = 0;
+    let mut step = 0;
+    for _ in 0..steps / ring.len() {
+        for slot in ring.iter_mut() {
+            *slot = None;
+            let boxed = new(step);
+            black_box(&*boxed);
+            *slot = Some(boxed);
+            step += 1;
         }
     }
 }
@@ -188,7 +197,8 @@ fn churn_zeroed_with<'a, A: Allocator + 'a>(alloc: impl Fn() -> A + 'a) -> Workl
 
 /// The floor of the churn groups: a free list of 64-byte slots threaded through one
 /// buffer, handing out raw pointers. No `Allocator` trait, no `Box`, no layout checks, no
-/// statistics, no slabs: what popping and pushing a list costs on this machine.
+/// statistics, no slabs: what popping and pushing a list kept in memory costs on this
+/// machine.
 struct FreeList {
     head: Option<NonNull<Slot>>,
     /// The slots, owned here and only reached through the list's pointers.
@@ -236,31 +246,35 @@ impl FreeList {
     }
 }
 
-/// The churn loop over a [`FreeList`]: `fill` writes the new payload.
-fn free_list_churn(zeroed: bool) -> Workload<'static> {
+/// The churn loop over a [`FreeList`], with the payload zeroed then one word written
+/// (`ZEROED`) or written whole.
+fn free_list_churn<const ZEROED: bool>() -> Workload<'static> {
     let mut list = FreeList::new(RING);
     let mut ring: Vec<NonNull<Payload>> = (0..RING).map(|_| list.pop()).collect();
     std::boxed::Box::new(move || {
-        let mut slot = 0;
-        for step in 0..black_box(STEPS) {
-            // SAFETY: every pointer in the ring was popped from `list` and is replaced now.
-            unsafe { list.push(ring[slot]) };
-            let ptr = list.pop();
-            // SAFETY: a slot just popped: ours, 64 bytes, aligned for a `Payload`.
-            unsafe {
-                if zeroed {
-                    ptr.write_bytes(0, 1);
-                    ptr.cast::<u64>().write(step as u64);
-                } else {
-                    ptr.write(Payload([step as u64; 8]));
+        let mut step = 0;
+        for _ in 0..black_box(STEPS) / RING {
+            for slot in ring.iter_mut() {
+                // SAFETY: every pointer in the ring was popped from `list`; it is replaced
+                // now.
+                unsafe { list.push(*slot) };
+                // Without this the compiler sees that the pop returns the slot just pushed
+                // and removes both: the list must be read from memory, as a pool's is.
+                black_box(&mut list);
+                let ptr = list.pop();
+                // SAFETY: a slot just popped: ours, 64 bytes, aligned for a `Payload`.
+                unsafe {
+                    if ZEROED {
+                        ptr.write_bytes(0, 1);
+                        ptr.cast::<u64>().write(step);
+                    } else {
+                        ptr.write(Payload([step; 8]));
+                    }
                 }
-            }
-            // SAFETY: as above: the payload was just written.
-            black_box(unsafe { ptr.as_ref() });
-            ring[slot] = ptr;
-            slot += 1;
-            if slot == RING {
-                slot = 0;
+                // SAFETY: as above: the payload was just written.
+                black_box(unsafe { ptr.as_ref() });
+                *slot = ptr;
+                step += 1;
             }
         }
     })
@@ -332,7 +346,7 @@ impl Tables {
             }
         }
         let best = workloads.iter().map(|(function, _)| *function).zip(best).collect();
-        self.best.push((name, ops, best));
+        self.best.push(Rounds { group: name, ops, best });
     }
 }
 
@@ -356,7 +370,7 @@ fn churn(c: &mut Criterion, tables: &mut Tables) {
     let pool = Pool::for_type::<Payload>();
     let mut workloads = vec![("pool", churn_with(|| &pool))];
     workloads.extend(heaps!(churn_with));
-    workloads.push(("free_list", free_list_churn(false)));
+    workloads.push(("free_list", free_list_churn::<false>()));
     tables.run(c, "pool_churn", STEPS, CHURN_ROUNDS, true, workloads);
     // Every box went back, and the steps reused the ring's blocks: no slab beyond them.
     let stats = pool.stats();
@@ -368,7 +382,7 @@ fn churn_zeroed(c: &mut Criterion, tables: &mut Tables) {
     let pool = Pool::for_type::<Payload>();
     let mut workloads = vec![("pool", churn_zeroed_with(|| &pool))];
     workloads.extend(heaps!(churn_zeroed_with));
-    workloads.push(("free_list", free_list_churn(true)));
+    workloads.push(("free_list", free_list_churn::<true>()));
     tables.run(c, "pool_churn_zeroed", STEPS, CHURN_ROUNDS, true, workloads);
     // Every box went back, and the steps reused the ring's blocks: no slab beyond them.
     let stats = pool.stats();
@@ -400,7 +414,7 @@ fn print_per_operation(tables: &Tables) {
         "median: criterion's; best: shortest of the interleaved rounds (every function \
          once per round); pool/x: ours over the function, from the best rounds"
     );
-    for (group, ops, best) in &tables.best {
+    for Rounds { group, ops, best } in &tables.best {
         println!();
         println!(
             "{group:<18}  {:>10}  {:>10}  {:>7}  {:>6}  verdict",

@@ -6,8 +6,8 @@
 //!
 //! It is a bench target (`harness = false`) rather than an example so that it is built
 //! with the bench profile (release, with debug info for callgrind) and can use the
-//! dev-dependencies bumpalo and blink-alloc, the reference figures, without touching the
-//! library.
+//! dev-dependencies bumpalo, blink-alloc, mimalloc and jemalloc, the reference figures,
+//! without touching the library.
 //!
 //! The arena's functions are counted the same way, on an `Arena` with room for every
 //! call. A `LocalArena` claims slabs of at most 64 KiB, so its count includes the slow
@@ -18,6 +18,12 @@
 //! cargo bench --bench fast_path              # runs all functions once, prints nothing
 //! .ci/fast-path-check                        # instructions per call, with targets
 //! ```
+//!
+//! The pool's functions are allocate+free pairs (a pool hands back what it is given, so
+//! one call of a pair is its steady state): after the first call, which carves a block,
+//! each pair pops the block the previous one pushed. The same `Box` pairs through
+//! `FromGlobalAlloc` over glibc, mimalloc and jemalloc are the reference, their thread
+//! caches' fast paths.
 //!
 //! The `loop_*` functions are whole workloads of `benches/bump.rs` (100,000 pushes,
 //! 100 reset rounds, ...), ours beside a peer's: the script prints their instruction
@@ -30,9 +36,16 @@
 use std::hint::black_box;
 use std::ptr::NonNull;
 
+use std::alloc::System;
+
 use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 use allockit::arena::LocalArena;
+use allockit::wrappers::FromGlobalAlloc;
+use allockit::{Box, Pool};
 use blink_alloc::{LocalBlinkAlloc, SyncBlinkAlloc};
+use mimalloc::MiMalloc;
+#[cfg(not(any(loom, asan)))]
+use tikv_jemallocator::Jemalloc;
 
 /// Calls of each function per run.
 const CALLS: usize = 100_000;
@@ -109,6 +122,74 @@ fn blink_local_alloc_u64<'a>(b: &'a LocalBlinkAlloc<'_>, v: u64) -> &'a mut u64 
         slot.write(v);
         &mut *slot.as_ptr()
     }
+}
+
+/// The 64-byte payload of the pool's zeroed pairs and run-time layouts, as in
+/// `benches/pool.rs`.
+type Payload = [u64; 8];
+
+/// `Box::new_in` of a `u64` in a pool of `u64`s, and its drop: one allocation (a
+/// free-list pop), the value's store, and one free (a push). `black_box` keeps the store
+/// (the free would overwrite it) at the cost of a stack slot, 2 instructions (and the
+/// heaps' pairs below pay the same).
+#[inline(never)]
+fn pool_box_pair(p: &Pool, v: u64) {
+    black_box(&*Box::new_in(v, p));
+}
+
+/// The raw trait pair on `&Pool` (64-byte blocks) with a layout known only at run time:
+/// `allocate`, then `deallocate`.
+#[inline(never)]
+fn pool_dyn_pair(p: &&Pool, layout: Layout) {
+    let block = p.allocate(layout).expect("a pool block");
+    black_box(block);
+    // SAFETY: just allocated by `p` with `layout`, and not used again.
+    unsafe { p.deallocate(block.cast(), layout) };
+}
+
+/// `Box::new_zeroed_in` of a 64-byte payload in a pool (`allocate_zeroed`: the pop and
+/// a 64-byte `memset`), and its drop.
+#[inline(never)]
+fn pool_zeroed_pair(p: &Pool) {
+    black_box(&*Box::<Payload, _>::new_zeroed_in(p));
+}
+
+/// [`pool_box_pair`] with glibc's `malloc` and `free`, for reference.
+#[inline(never)]
+fn glibc_box_pair(v: u64) {
+    black_box(&*Box::new_in(v, FromGlobalAlloc::new(System)));
+}
+
+/// [`pool_zeroed_pair`] with glibc's `calloc` and `free`, for reference.
+#[inline(never)]
+fn glibc_zeroed_pair() {
+    black_box(&*Box::<Payload, _>::new_zeroed_in(FromGlobalAlloc::new(System)));
+}
+
+/// [`pool_box_pair`] with mimalloc, for reference.
+#[inline(never)]
+fn mimalloc_box_pair(v: u64) {
+    black_box(&*Box::new_in(v, FromGlobalAlloc::new(MiMalloc)));
+}
+
+/// [`pool_zeroed_pair`] with mimalloc, for reference.
+#[inline(never)]
+fn mimalloc_zeroed_pair() {
+    black_box(&*Box::<Payload, _>::new_zeroed_in(FromGlobalAlloc::new(MiMalloc)));
+}
+
+/// [`pool_box_pair`] with jemalloc, for reference.
+#[cfg(not(any(loom, asan)))]
+#[inline(never)]
+fn jemalloc_box_pair(v: u64) {
+    black_box(&*Box::new_in(v, FromGlobalAlloc::new(Jemalloc)));
+}
+
+/// [`pool_zeroed_pair`] with jemalloc, for reference.
+#[cfg(not(any(loom, asan)))]
+#[inline(never)]
+fn jemalloc_zeroed_pair() {
+    black_box(&*Box::<Payload, _>::new_zeroed_in(FromGlobalAlloc::new(Jemalloc)));
 }
 
 /// Whole workloads of `benches/bump.rs`, for instruction counts that a noisy machine
@@ -237,6 +318,12 @@ fn loop_reserve_exact_std(n: usize) -> usize {
 const DYN_LAYOUTS: [(usize, usize); 8] =
     [(8, 8), (1, 1), (24, 8), (3, 2), (16, 16), (12, 4), (40, 8), (5, 1)];
 
+/// The layouts [`pool_dyn_pair`] is called with, in turn: sizes and alignments that all
+/// fit the pool's 64-byte block (align 8), so every one is pooled; `DYN_LAYOUTS` has a
+/// 16-byte alignment, which the pool would pass on to its parent.
+const POOL_LAYOUTS: [(usize, usize); 8] =
+    [(64, 8), (8, 8), (1, 1), (24, 8), (3, 2), (12, 4), (40, 8), (64, 1)];
+
 /// Bytes that every call of one function fits in, with room for alignment padding.
 fn capacity(calls: usize) -> usize {
     calls * 64 + 4096
@@ -336,6 +423,49 @@ fn main() {
     }
     drop(local);
     drop(blink);
+
+    // The pools: each pair takes the block the previous one freed, so after the first
+    // call (which carves it) only the free list runs. The heaps' pairs likewise reuse one
+    // block through their thread caches.
+    let pool = Pool::for_type::<u64>();
+    for i in 0..calls {
+        pool_box_pair(black_box(&pool), i as u64);
+    }
+    let stats = pool.stats();
+    assert!(stats.live_blocks == 0 && stats.slabs == 1, "{stats:?}");
+    drop(pool);
+    let pool = Pool::for_type::<Payload>();
+    let pool_layouts: Vec<Layout> = POOL_LAYOUTS
+        .iter()
+        .map(|&(size, align)| Layout::from_size_align(size, align).expect("valid layout"))
+        .collect();
+    for &layout in &pool_layouts {
+        let block = (&pool).allocate(layout).expect("a pool block");
+        assert!(pool.owns(block.cast().as_ptr()), "{layout:?} does not fit the pool's block");
+        // SAFETY: just allocated by `&pool` with `layout`, and not used again.
+        unsafe { (&pool).deallocate(block.cast(), layout) };
+    }
+    for i in 0..calls {
+        let layout = black_box(pool_layouts[i % pool_layouts.len()]);
+        pool_dyn_pair(black_box(&&pool), layout);
+    }
+    for _ in 0..calls {
+        pool_zeroed_pair(black_box(&pool));
+    }
+    let stats = pool.stats();
+    assert!(stats.live_blocks == 0 && stats.slabs == 1, "{stats:?}");
+    drop(pool);
+    for i in 0..calls {
+        glibc_box_pair(black_box(i as u64));
+        mimalloc_box_pair(black_box(i as u64));
+        glibc_zeroed_pair();
+        mimalloc_zeroed_pair();
+        #[cfg(not(any(loom, asan)))]
+        {
+            jemalloc_box_pair(black_box(i as u64));
+            jemalloc_zeroed_pair();
+        }
+    }
 
     // The loops: `calls` pushes each, on bumps with room for every buffer.
     let n = calls as u64;

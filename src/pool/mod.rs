@@ -133,9 +133,11 @@ pub use self::lifecycle::PoolStats;
 ///    block is `block.size` bytes at a multiple of `block.size` from its slab's first
 ///    block, aligned to `block.align`.
 /// 2. **Free list.** `free` starts a list, linked through each block's first word, of
-///    distinct carved blocks of live slabs that are not handed out; it holds exactly
-///    `slabs.carved - live` blocks.
-/// 3. **Live count.** `live` is the number of pool blocks handed out and not yet freed.
+///    distinct carved blocks of live slabs that are not handed out; every other carved
+///    block is handed out.
+/// 3. **No counters on the fast path.** The blocks handed out are counted when asked
+///    for, as `slabs.carved` minus the length of the free list, so allocating and
+///    freeing touch nothing but the list head (and the block).
 /// 4. **Slabs.** `slabs` satisfies [`Slabs`]'s invariants for `parent`; it is only
 ///    borrowed inside one method call, never across a call that could re-enter this
 ///    pool (the parent is a different allocator).
@@ -143,7 +145,6 @@ pub use self::lifecycle::PoolStats;
 ///    with a block of exactly the requested size.
 pub struct Pool<A: Allocator = Global> {
     free: Cell<Option<NonNull<FreeBlock>>>,
-    live: Cell<usize>,
     block: BlockLayout,
     slabs: UnsafeCell<Slabs>,
     parent: A,
@@ -252,7 +253,6 @@ impl<A: Allocator> Pool<A> {
     pub const fn new_in(layout: Layout, parent: A) -> Self {
         Pool {
             free: Cell::new(None),
-            live: Cell::new(0),
             block: block_for(layout),
             slabs: UnsafeCell::new(Slabs::new()),
             parent,
@@ -309,7 +309,6 @@ impl<A: Allocator> Pool<A> {
         poison::unpoison(head.cast(), self.block.size);
         // SAFETY: the head is a free block of a live slab holding its link (invariant 2).
         self.free.set(unsafe { (*head.as_ptr()).next });
-        self.live.set(self.live.get() + 1);
         #[cfg(debug_assertions)]
         self.slabs().debug_mark_live(self.block, head.cast());
         Some(head.cast())
@@ -322,7 +321,6 @@ impl<A: Allocator> Pool<A> {
     fn take_carved_block(&self) -> Option<NonNull<u8>> {
         let slabs = self.slabs();
         let block = slabs.carve_block(self.block, &self.parent)?;
-        self.live.set(self.live.get() + 1);
         #[cfg(debug_assertions)]
         slabs.debug_mark_live(self.block, block);
         Some(block)
@@ -344,7 +342,6 @@ impl<A: Allocator> Pool<A> {
         unsafe { block.write(FreeBlock { next: self.free.get() }) };
         poison::poison(ptr, self.block.size);
         self.free.set(Some(block));
-        self.live.set(self.live.get() - 1);
     }
 }
 

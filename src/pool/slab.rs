@@ -224,6 +224,11 @@ impl Slabs {
     /// Allocates a block for a request that does not fit a pool block, from `parent`,
     /// within the budget. The block is exactly `layout.size()` long, so the layout it is
     /// freed with is `layout`'s size again.
+    ///
+    /// Cold and out of line, like the other forwarding paths: inlined, they make the
+    /// compiler merge their bookkeeping into the pooled fast path's registers.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn forward_allocate<A: Allocator>(
         &mut self,
         layout: Layout,
@@ -245,6 +250,8 @@ impl Slabs {
     /// # Safety
     ///
     /// - `ptr` must be a live forwarded block of this pool, with exactly `layout`.
+    #[cold]
+    #[inline(never)]
     pub(crate) unsafe fn forward_deallocate<A: Allocator>(
         &mut self,
         ptr: NonNull<u8>,
@@ -334,15 +341,14 @@ impl Slabs {
     }
 
     /// Gives back to `parent` every slab none of whose blocks is handed out, taking their
-    /// blocks off the free list at `*free` (which holds `free_len` blocks); returns the
-    /// bytes given back.
+    /// blocks off the free list at `*free`; returns the bytes given back.
     ///
-    /// Costs a walk of the slab list for each free block (about `free_len × count` steps).
+    /// Costs a walk of the slab list for each free block (about free blocks × slabs steps).
     ///
     /// # Safety
     ///
-    /// - `*free` must be the pool's free list of exactly `free_len` blocks, each a carved
-    ///   block of one of these slabs, none handed out.
+    /// - `*free` must be the pool's free list: carved blocks of these slabs, none
+    ///   handed out.
     pub(crate) unsafe fn release_empty<A: Allocator>(
         &mut self,
         block: BlockLayout,
@@ -526,6 +532,29 @@ impl Slabs {
             let _ = (block, ptr);
             None
         }
+    }
+
+    /// How many blocks the debug bitmaps mark as handed out (debug builds only: `None`
+    /// in release builds).
+    pub(crate) fn debug_live_count(&self) -> Option<usize> {
+        #[cfg(debug_assertions)]
+        {
+            let mut live = 0;
+            let mut next = self.newest;
+            while let Some(slab) = next {
+                // SAFETY: a live slab (invariant 1).
+                let header = unsafe { slab.as_ref() };
+                for i in 0..header.count.div_ceil(WORD_BITS) {
+                    // SAFETY: the bitmap has `count.div_ceil(64)` words.
+                    let word = unsafe { header.live_bits.add(i).as_ref() };
+                    live += word.load(core::sync::atomic::Ordering::Relaxed).count_ones() as usize;
+                }
+                next = header.older;
+            }
+            Some(live)
+        }
+        #[cfg(not(debug_assertions))]
+        None
     }
 
     /// Whether `ptr` is the start of a carved block of these slabs.

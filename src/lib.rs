@@ -93,6 +93,7 @@ pub mod pool;
 mod range;
 pub mod raw_vec;
 pub mod string;
+mod sync;
 pub mod vec;
 pub mod wrappers;
 

@@ -1,6 +1,6 @@
-//! The synchronisation the arena is built on: atomics (loom's under `cfg(loom)`, so the
-//! model checker can explore every interleaving of the real code) and a small spin lock
-//! that serialises changes to the chunk list.
+//! The synchronisation the thread-safe allocators are built on: atomics (loom's under
+//! `cfg(loom)`, so the model checker can explore every interleaving of the real code) and
+//! a small spin lock.
 
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};

@@ -10,6 +10,7 @@
 //! - `bump/`: the tests of [`allockit::Bump`].
 //! - `wrappers/`: the tests of [`allockit::wrappers`] (`Counting`, `FromGlobalAlloc`).
 //! - `arena/`: the tests of [`allockit::Arena`], its `LocalArena` handles and `ArenaSet`.
+//! - `pool/`: the tests of [`allockit::Pool`] and [`allockit::SyncPool`].
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
@@ -23,6 +24,7 @@ mod boxed;
 mod bump;
 mod common;
 mod harness;
+mod pool;
 mod string;
 mod vec;
 mod wrappers;

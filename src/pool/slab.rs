@@ -246,6 +246,12 @@ impl Slabs {
         Some(())
     }
 
+    /// Makes the slabs that follow a first slab of `bytes` bytes (from `with_capacity`)
+    /// continue the doubling from its size rather than start again at 4 KiB.
+    pub(crate) fn continue_after(&mut self, bytes: usize) {
+        self.next_bytes = self.next_bytes.max(bytes.saturating_mul(2)).min(MAX_SLAB_BYTES);
+    }
+
     /// Allocates a block for a request that does not fit a pool block, from `parent`,
     /// within the budget. The block is exactly `layout.size()` long, so the layout it is
     /// freed with is `layout`'s size again.
@@ -346,6 +352,8 @@ impl Slabs {
         while let Some(slab) = next {
             // SAFETY: the slab is alive (invariant 1) and unlinked by this loop.
             let (older, layout) = unsafe { (slab.as_ref().older, slab.as_ref().layout) };
+            // The parent gets the memory back as it gave it: addressable.
+            poison::unpoison(slab.cast(), layout.size());
             // SAFETY: the slab was allocated by `parent` with `layout`, and is freed once.
             unsafe { parent.deallocate(slab.cast(), layout) };
             next = older;
@@ -439,6 +447,7 @@ impl Slabs {
                 self.count -= 1;
                 self.reserved -= layout.size();
                 released += layout.size();
+                poison::unpoison(s.cast(), layout.size());
                 // SAFETY: `link` is valid for writes; the slab is unlinked before it is
                 // freed, once, with the layout it was allocated with.
                 unsafe {

@@ -77,8 +77,10 @@ unsafe fn resize<C: AllocatorCore, A: Allocator>(
     match (block.fits(old), block.fits(new)) {
         (true, true) => {
             // The block has room for any size that fits it; only grow_zeroed has work to
-            // do: the bytes between the old size and the block's end.
-            if zeroed && new.size() > old.size() {
+            // do: the bytes between the old size and the block's end, which is handed back
+            // (even when the size does not change: `allocate_zeroed` may have handed the
+            // block out shorter).
+            if zeroed {
                 // SAFETY: the block is `block.size >= new.size()` bytes, ours.
                 unsafe { ptr.add(old.size()).write_bytes(0, block.size - old.size()) };
             }

@@ -115,11 +115,11 @@ impl<A: Allocator> SyncPool<A> {
             let slab_layout = slab_layout(pool.block, blocks)
                 .map(|(_, _, layout)| layout)
                 .ok_or(TryReserveErrorKind::CapacityOverflow)?;
-            let (block, shared) = (pool.block, pool.shared.get_mut());
-            shared
-                .slabs
+            let (block, slabs) = (pool.block, &mut pool.shared.get_mut().slabs);
+            slabs
                 .add_slab(block, blocks, &pool.parent)
                 .ok_or(TryReserveErrorKind::AllocError { layout: slab_layout })?;
+            slabs.continue_after(slabs.reserved);
         }
         Ok(pool)
     }
@@ -204,6 +204,10 @@ impl<A: Allocator> SyncPool<A> {
     /// Caps the bytes this pool takes from its parent (slabs, and the blocks of requests
     /// it passes on) at `limit`, or removes the cap with `None`; as
     /// [`Pool::set_allocation_limit`](crate::Pool::set_allocation_limit).
+    ///
+    /// At the limit, an allocation fails when the pool itself has no free block, even if
+    /// a [`LocalPool`](super::LocalPool) caches some: a handle's cache goes back to the
+    /// pool only when it overflows, is [`flush`](super::LocalPool::flush)ed or dropped.
     ///
     /// # Examples
     ///

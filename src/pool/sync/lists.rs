@@ -54,9 +54,14 @@ pub(super) unsafe fn set_next(block: NonNull<FreeBlock>, next: Option<NonNull<Fr
 }
 
 /// The address of the `next_chain` word of the block at `head`.
-fn next_chain_word(head: NonNull<FreeBlock>) -> NonNull<Option<NonNull<FreeBlock>>> {
+///
+/// # Safety
+///
+/// - `head` must be a block of a live slab, at least a [`ChainHead`] long.
+unsafe fn next_chain_word(head: NonNull<FreeBlock>) -> NonNull<Option<NonNull<FreeBlock>>> {
     let head = head.cast::<ChainHead>();
-    // SAFETY: a field of the (live, caller-checked) block, so not null.
+    // SAFETY: the field lies inside the block (caller's contract), so its address is in
+    // bounds and not null.
     unsafe { NonNull::new_unchecked(&raw mut (*head.as_ptr()).next_chain) }
 }
 
@@ -66,7 +71,8 @@ fn next_chain_word(head: NonNull<FreeBlock>) -> NonNull<Option<NonNull<FreeBlock
 ///
 /// - `head` must be the first block of a batch on a [`FreeLists`] stack.
 unsafe fn next_chain(head: NonNull<FreeBlock>) -> Option<NonNull<FreeBlock>> {
-    let word = next_chain_word(head);
+    // SAFETY: a batch's first block is a pool block, at least a `ChainHead` long.
+    let word = unsafe { next_chain_word(head) };
     poison::unpoison(word.cast(), size_of::<Option<NonNull<FreeBlock>>>());
     // SAFETY: a batch's first block is a `ChainHead` whose second word was written when
     // the batch was pushed (caller's contract).
@@ -81,7 +87,8 @@ unsafe fn next_chain(head: NonNull<FreeBlock>) -> Option<NonNull<FreeBlock>> {
 ///
 /// - as [`set_next`].
 unsafe fn set_next_chain(head: NonNull<FreeBlock>, next: Option<NonNull<FreeBlock>>) {
-    let word = next_chain_word(head);
+    // SAFETY: the caller's contract.
+    let word = unsafe { next_chain_word(head) };
     poison::unpoison(word.cast(), size_of::<Option<NonNull<FreeBlock>>>());
     // SAFETY: the block is at least a `ChainHead`, writable and ours (caller's contract).
     unsafe { word.write(next) };

@@ -29,9 +29,10 @@
 //!    other blocks are popped, and the first block is pushed back, the swap succeeds
 //!    with a stale `next` and the list is corrupt. The cure is a tag beside the pointer,
 //!    changed on every push, and a double-width compare-and-swap of both; 128-bit atomics
-//!    are not stable in Rust, and a tag packed into a pointer's spare high or low bits
-//!    depends on the platform's address layout and wraps after a few thousand
-//!    operations, which a preempted thread can outlast.
+//!    are not stable in Rust. A tag packed into the pointer's spare bits depends on the
+//!    platform (how many high bits are free varies with the address-space layout, and
+//!    the low bits give only as many as the block alignment allows), and a tag of at
+//!    most 16 bits wraps after 65,536 pushes, which a preempted thread can outlast.
 //!
 //! (Hazard pointers or epochs solve both, at the cost of a per-operation fence and a
 //! reclamation scheme far larger than this pool.)

@@ -355,6 +355,54 @@ impl<A: Allocator> Resizer for A {
 }
 
 #[test]
+fn grow_zeroed_of_the_same_size_zeroes_the_rest_of_the_block() {
+    let pool = SyncPool::for_type::<u64>();
+    let local = pool.local();
+    for alloc in [&&local as &dyn ZeroRest, &&pool as &dyn ZeroRest] {
+        alloc.zero_rest();
+    }
+}
+
+/// The scenario of [`grow_zeroed_of_the_same_size_zeroes_the_rest_of_the_block`], object-safe.
+trait ZeroRest {
+    fn zero_rest(&self);
+}
+
+impl<A: Allocator> ZeroRest for A {
+    fn zero_rest(&self) {
+        let dirty = self.allocate(L).unwrap().cast::<u8>();
+        // SAFETY: a fresh 16-byte block, dirtied, then freed with its layout.
+        unsafe {
+            dirty.write_bytes(0xFF, 16);
+            self.deallocate(dirty, L);
+        }
+        // LIFO: the same block again, handed out 10 bytes long, its tail still dirty.
+        let short = self.allocate_zeroed(layout(10)).unwrap();
+        assert_eq!((short.cast::<u8>(), short.len()), (dirty, 10));
+        // SAFETY: live with `layout(10)`; the grown block is ours, 16 bytes.
+        unsafe {
+            let whole = self.grow_zeroed(dirty, layout(10), layout(10)).unwrap();
+            assert_eq!(whole.len(), 16);
+            assert_eq!(whole.as_ref(), [0; 16]);
+            self.deallocate(dirty, layout(10));
+        }
+    }
+}
+
+#[test]
+fn slabs_after_a_first_slab_of_a_chosen_size_keep_doubling_from_it() {
+    let pool = SyncPool::with_capacity(layout(64), 1000);
+    let first = pool.stats().reserved;
+    let blocks: std::vec::Vec<_> = (0..1001).map(|i| take(&pool, layout(64), i)).collect();
+    let second = pool.stats().reserved - first;
+    assert!(second >= (2 * first).min(1 << 20), "{first} then {second}");
+    for (i, b) in blocks.into_iter().enumerate() {
+        // SAFETY: allocated above with this layout and tag.
+        unsafe { give(&pool, b, layout(64), i as u64) };
+    }
+}
+
+#[test]
 fn collections_over_the_pool_mix_pooled_and_forwarded_blocks() {
     let pool = SyncPool::for_type::<[u64; 2]>();
     let local = pool.local();

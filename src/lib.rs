@@ -30,7 +30,7 @@
 //! | [`arena`]               | [`Arena`]: a bump allocator that threads share, lock-free       |
 //! | [`boxed`]               | `Box<T, A>`, boxed slices and strings, and [`unsize_box!`]          |
 //! | [`bump`]                | [`Bump`]: a chunked bump allocator whose newest block grows in place |
-//! | [`pool`]                | [`Pool`]: fixed-size blocks reused through a free list; other layouts go to the parent |
+//! | [`pool`]                | [`Pool`]: fixed-size blocks reused through a free list; other layouts go to the parent; [`SyncPool`] shares one between threads |
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8>`) and the [`format_string!`] macro |
@@ -93,6 +93,7 @@ pub mod pool;
 mod range;
 pub mod raw_vec;
 pub mod string;
+mod sync;
 pub mod vec;
 pub mod wrappers;
 
@@ -100,7 +101,7 @@ pub use arena::Arena;
 pub use boxed::Box;
 pub use bump::Bump;
 pub use error::{TryReserveError, TryReserveErrorKind};
-pub use pool::Pool;
+pub use pool::{Pool, SyncPool};
 pub use string::String;
 pub use vec::Vec;
 #[cfg(target_has_atomic = "ptr")]

@@ -4,8 +4,8 @@
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
-use super::sync::const_unless_loom;
 use super::{Arena, NoHeap};
+use crate::sync::const_unless_loom;
 
 impl<'buf> Arena<NoHeap<'buf>> {
     const_unless_loom! {

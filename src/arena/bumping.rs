@@ -4,10 +4,10 @@
 use core::ptr::NonNull;
 
 use super::chunk::{self, ArenaChunk};
-use super::sync::Ordering;
 use super::{Arena, ChunkList};
 use crate::alloc::{Allocator, Layout};
 use crate::bump::chunk::{CHUNK_ALIGN, next_chunk_size};
+use crate::sync::Ordering;
 
 /// A pointer to `addr` inside `chunk`'s block, with the block's provenance.
 ///

@@ -17,9 +17,9 @@
 use core::mem::size_of;
 use core::ptr::NonNull;
 
-use super::sync::{AtomicUsize, Ordering};
 use crate::alloc::Layout;
 use crate::bump::chunk::{CHUNK_ALIGN, data_end};
+use crate::sync::{AtomicUsize, Ordering};
 
 /// The header at the start of every arena chunk.
 ///

@@ -4,11 +4,11 @@
 use core::ptr::NonNull;
 
 use super::chunk::{self, ArenaChunk};
-use super::sync::Ordering;
 use super::{Arena, ChunkList, Stats};
 use crate::TryReserveError;
 use crate::alloc::{Allocator, Global, Layout};
 use crate::bump::chunk::{CHUNK_ALIGN, MAX_END};
+use crate::sync::Ordering;
 
 impl Arena<Global> {
     /// An arena over the global heap whose first chunk has room for at least `capacity`

@@ -110,15 +110,14 @@ mod direct;
 mod lifecycle;
 mod local;
 mod set;
-mod sync;
 
 use core::cell::UnsafeCell;
 use core::fmt;
 use core::ptr::NonNull;
 
 use self::chunk::ArenaChunk;
-use self::sync::{AtomicPtr, SpinLock, const_unless_loom};
 use crate::alloc::{Allocator, Global};
+use crate::sync::{AtomicPtr, SpinLock, const_unless_loom};
 
 pub use crate::bump::{NoHeap, Stats};
 pub use local::LocalArena;

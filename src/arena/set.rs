@@ -15,9 +15,9 @@ use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
 
 use super::Arena;
-use super::sync::SpinLock;
 use crate::Vec;
 use crate::alloc::{Allocator, Global};
+use crate::sync::SpinLock;
 
 /// A set of [`Arena`]s that callers check out and give back, reset on return, so that a
 /// server in steady state takes no memory from the parent per request.

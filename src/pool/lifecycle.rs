@@ -7,7 +7,9 @@ use crate::error::TryReserveErrorKind;
 
 use super::Pool;
 
-/// A snapshot of a [`Pool`], from [`Pool::stats`].
+/// A snapshot of a [`Pool`], from [`Pool::stats`] (or of a [`SyncPool`](super::SyncPool),
+/// from [`SyncPool::stats`](super::SyncPool::stats), whose `live_blocks` also counts the
+/// blocks its handles cache).
 ///
 /// ```text
 ///   capacity     = blocks in all slabs

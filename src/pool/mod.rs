@@ -108,6 +108,7 @@ mod allocator;
 mod block;
 mod lifecycle;
 mod slab;
+mod sync;
 
 use core::cell::{Cell, UnsafeCell};
 use core::fmt;
@@ -119,6 +120,7 @@ use crate::alloc::{Allocator, Global, Layout};
 use crate::bump::poison;
 
 pub use self::lifecycle::PoolStats;
+pub use self::sync::{LocalPool, SyncPool};
 
 /// A pool of fixed-size blocks over a parent allocator `A`: allocation pops a free list,
 /// freeing pushes onto it. See the [module documentation](self) for how it works.
@@ -138,7 +140,7 @@ pub use self::lifecycle::PoolStats;
 /// 3. **No counters on the fast path.** The blocks handed out are counted when asked
 ///    for, as `slabs.carved` minus the length of the free list, so allocating and
 ///    freeing touch nothing but the list head (and the block).
-/// 4. **Slabs.** `slabs` satisfies [`Slabs`]'s invariants for `parent`; it is only
+/// 4. **Slabs.** `slabs` satisfies `Slabs`'s invariants for `parent`; it is only
 ///    borrowed inside one method call, never across a call that could re-enter this
 ///    pool (the parent is a different allocator).
 /// 5. **Forwarded requests.** A request that does not fit `block` is served by `parent`

@@ -62,7 +62,8 @@ const FIRST_SLAB_BYTES: usize = 4096;
 const MAX_SLAB_BYTES: usize = 1 << 20;
 
 /// The slab list of a pool, its uncarved blocks, and its byte accounting. Used by one
-/// thread at a time (`Pool` is not `Sync`; `SyncPool` keeps it under its lock).
+/// thread at a time (`Pool` is not `Sync`; `SyncPool` keeps it under its lock, and so
+/// makes every call here, the debug checks included, with the lock held).
 ///
 /// Invariants:
 /// 1. `newest` starts a list, linked through `older`, of `count` live slabs, each
@@ -139,11 +140,7 @@ impl Slabs {
         block: BlockLayout,
         parent: &A,
     ) -> Option<NonNull<u8>> {
-        if self.uncarved == 0 {
-            let count = blocks_in(block, self.next_bytes);
-            self.add_slab(block, count, parent)?;
-            self.next_bytes = (self.next_bytes * 2).min(MAX_SLAB_BYTES);
-        }
+        self.ensure_uncarved(block, parent)?;
         // SAFETY: `uncarved > 0`, so `carve` is a block of the newest slab (invariant 2).
         let ptr = unsafe { NonNull::new_unchecked(self.carve) };
         // SAFETY: the next block (or the end of the blocks) is inside the same slab.
@@ -152,6 +149,40 @@ impl Slabs {
         self.carved += 1;
         poison::unpoison(ptr, block.size);
         Some(ptr)
+    }
+
+    /// Carves a run of up to `max` (at least one) consecutive blocks of the newest slab
+    /// at once, taking a new slab from `parent` first if none is left; returns the first
+    /// block and how many were carved. `None` if the parent fails or the limit forbids a
+    /// slab. The blocks stay poisoned (under `cfg(asan)`), as free blocks are.
+    pub(crate) fn carve_run<A: Allocator>(
+        &mut self,
+        block: BlockLayout,
+        max: usize,
+        parent: &A,
+    ) -> Option<(NonNull<u8>, usize)> {
+        debug_assert!(max > 0);
+        self.ensure_uncarved(block, parent)?;
+        let count = max.min(self.uncarved);
+        // SAFETY: `uncarved > 0`, so `carve` is a block of the newest slab (invariant 2).
+        let ptr = unsafe { NonNull::new_unchecked(self.carve) };
+        // SAFETY: `count <= uncarved` blocks follow `carve` inside the same slab.
+        self.carve = unsafe { self.carve.add(count * block.size) };
+        self.uncarved -= count;
+        self.carved += count;
+        Some((ptr, count))
+    }
+
+    /// Makes sure the newest slab has an uncarved block, taking a new slab (the next size
+    /// in the doubling series) from `parent` if not; `None` if that fails.
+    #[inline]
+    fn ensure_uncarved<A: Allocator>(&mut self, block: BlockLayout, parent: &A) -> Option<()> {
+        if self.uncarved == 0 {
+            let count = blocks_in(block, self.next_bytes);
+            self.add_slab(block, count, parent)?;
+            self.next_bytes = (self.next_bytes * 2).min(MAX_SLAB_BYTES);
+        }
+        Some(())
     }
 
     /// Takes a slab of `count` blocks (fewer if the limit leaves room for fewer, but at

@@ -10,7 +10,7 @@
 //! - `bump/`: the tests of [`allockit::Bump`].
 //! - `wrappers/`: the tests of [`allockit::wrappers`] (`Counting`, `FromGlobalAlloc`).
 //! - `arena/`: the tests of [`allockit::Arena`], its `LocalArena` handles and `ArenaSet`.
-//! - `pool/`: the tests of [`allockit::Pool`].
+//! - `pool/`: the tests of [`allockit::Pool`] and [`allockit::SyncPool`].
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.

@@ -1,4 +1,5 @@
-//! Tests of `allockit::Pool`, the single-threaded fixed-size block allocator.
+//! Tests of `allockit::Pool`, the single-threaded fixed-size block allocator, and of
+//! `allockit::SyncPool` and its `LocalPool` handles ([`sync`]).
 //!
 //! - [`properties`]: allocator-level property tests: random allocate / allocate_zeroed /
 //!   grow / grow_zeroed / shrink / deallocate sequences of random layouts (most fit the
@@ -31,6 +32,7 @@ mod fault;
 mod lifecycle;
 mod properties;
 mod resize;
+mod sync;
 
 use std::ptr::NonNull;
 

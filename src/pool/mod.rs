@@ -107,6 +107,7 @@
 mod allocator;
 mod block;
 mod lifecycle;
+mod routing;
 mod slab;
 mod sync;
 

@@ -2,10 +2,10 @@
 //! empty slabs back, and the memory budget.
 
 use crate::TryReserveError;
-use crate::alloc::{Allocator, Layout, handle_alloc_error};
-use crate::error::TryReserveErrorKind;
+use crate::alloc::{Allocator, Layout};
 
 use super::Pool;
+use super::slab::capacity_or_fail;
 
 /// A snapshot of a [`Pool`], from [`Pool::stats`] (or of a [`SyncPool`](super::SyncPool),
 /// from [`SyncPool::stats`](super::SyncPool::stats), whose `live_blocks` also counts the
@@ -96,15 +96,7 @@ impl<A: Allocator> Pool<A> {
     /// ```
     #[must_use]
     pub fn with_capacity_in(layout: Layout, blocks: usize, parent: A) -> Self {
-        match Self::try_with_capacity_in(layout, blocks, parent) {
-            Ok(pool) => pool,
-            Err(error) => match error.kind() {
-                TryReserveErrorKind::AllocError { layout, .. } => handle_alloc_error(layout),
-                TryReserveErrorKind::CapacityOverflow => {
-                    panic!("Pool::with_capacity: capacity overflow")
-                }
-            },
-        }
+        capacity_or_fail(Self::try_with_capacity_in(layout, blocks, parent), "Pool::with_capacity")
     }
 
     /// A pool over `parent` whose first slab holds exactly `blocks` blocks (none if
@@ -134,16 +126,7 @@ impl<A: Allocator> Pool<A> {
         parent: A,
     ) -> Result<Self, TryReserveError> {
         let pool = Self::new_in(layout, parent);
-        if blocks > 0 {
-            let slab_layout = super::slab::slab_layout(pool.block, blocks)
-                .map(|(_, _, layout)| layout)
-                .ok_or(TryReserveErrorKind::CapacityOverflow)?;
-            let slabs = pool.slabs();
-            slabs
-                .add_slab(pool.block, blocks, &pool.parent)
-                .ok_or(TryReserveErrorKind::AllocError { layout: slab_layout })?;
-            slabs.continue_after(slabs.reserved);
-        }
+        pool.slabs().add_first_slab(pool.block, blocks, &pool.parent)?;
         Ok(pool)
     }
 

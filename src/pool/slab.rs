@@ -26,7 +26,20 @@
 use core::ptr::{self, NonNull};
 
 use super::block::{BlockLayout, FreeBlock};
-use crate::alloc::{Allocator, Layout};
+use crate::alloc::{Allocator, Layout, handle_alloc_error};
+use crate::{TryReserveError, TryReserveErrorKind};
+
+/// The pool `with_capacity` constructors' answer to a failed first slab: the allocation
+/// error handler, or a capacity-overflow panic naming the constructor.
+pub(crate) fn capacity_or_fail<P>(result: Result<P, TryReserveError>, constructor: &str) -> P {
+    match result {
+        Ok(pool) => pool,
+        Err(error) => match error.kind() {
+            TryReserveErrorKind::AllocError { layout, .. } => handle_alloc_error(layout),
+            TryReserveErrorKind::CapacityOverflow => panic!("{constructor}: capacity overflow"),
+        },
+    }
+}
 use crate::bump::poison;
 
 /// The header at the start of every slab.
@@ -90,7 +103,7 @@ pub(crate) struct Slabs {
 }
 
 /// Where the blocks and the debug bits of a slab of `count` blocks start, and its layout.
-pub(crate) fn slab_layout(block: BlockLayout, count: usize) -> Option<(usize, usize, Layout)> {
+fn slab_layout(block: BlockLayout, count: usize) -> Option<(usize, usize, Layout)> {
     let blocks_at = size_of::<SlabHeader>().checked_next_multiple_of(block.align)?;
     let bits_at = count.checked_mul(block.size)?.checked_add(blocks_at)?;
     #[cfg(debug_assertions)]
@@ -246,10 +259,23 @@ impl Slabs {
         Some(())
     }
 
-    /// Makes the slabs that follow a first slab of `bytes` bytes (from `with_capacity`)
-    /// continue the doubling from its size rather than start again at 4 KiB.
-    pub(crate) fn continue_after(&mut self, bytes: usize) {
-        self.next_bytes = self.next_bytes.max(bytes.saturating_mul(2)).min(MAX_SLAB_BYTES);
+    /// Takes a first slab of exactly `blocks` blocks for `with_capacity` (nothing for 0);
+    /// the slabs that follow continue the doubling from its size rather than start
+    /// again at 4 KiB.
+    pub(crate) fn add_first_slab<A: Allocator>(
+        &mut self,
+        block: BlockLayout,
+        blocks: usize,
+        parent: &A,
+    ) -> Result<(), TryReserveError> {
+        if blocks == 0 {
+            return Ok(());
+        }
+        let (_, _, layout) =
+            slab_layout(block, blocks).ok_or(TryReserveErrorKind::CapacityOverflow)?;
+        self.add_slab(block, blocks, parent).ok_or(TryReserveErrorKind::AllocError { layout })?;
+        self.next_bytes = self.next_bytes.max(self.reserved.saturating_mul(2)).min(MAX_SLAB_BYTES);
+        Ok(())
     }
 
     /// Allocates a block for a request that does not fit a pool block, from `parent`,

@@ -5,11 +5,11 @@ use core::ptr::NonNull;
 
 use super::{Shared, SyncPool};
 use crate::TryReserveError;
-use crate::alloc::{Allocator, Global, Layout, handle_alloc_error};
-use crate::error::TryReserveErrorKind;
+use crate::alloc::{Allocator, Global, Layout};
 use crate::pool::PoolStats;
 use crate::pool::block::BlockLayout;
-use crate::pool::slab::{Slabs, slab_layout};
+use crate::pool::slab::Slabs;
+use crate::pool::slab::capacity_or_fail;
 
 impl SyncPool<Global> {
     /// A pool of blocks for `layout` over the global heap whose first slab holds exactly
@@ -73,15 +73,10 @@ impl<A: Allocator> SyncPool<A> {
     /// ```
     #[must_use]
     pub fn with_capacity_in(layout: Layout, blocks: usize, parent: A) -> Self {
-        match Self::try_with_capacity_in(layout, blocks, parent) {
-            Ok(pool) => pool,
-            Err(error) => match error.kind() {
-                TryReserveErrorKind::AllocError { layout, .. } => handle_alloc_error(layout),
-                TryReserveErrorKind::CapacityOverflow => {
-                    panic!("SyncPool::with_capacity: capacity overflow")
-                }
-            },
-        }
+        capacity_or_fail(
+            Self::try_with_capacity_in(layout, blocks, parent),
+            "SyncPool::with_capacity",
+        )
     }
 
     /// A pool over `parent` whose first slab holds exactly `blocks` blocks (none if
@@ -111,16 +106,8 @@ impl<A: Allocator> SyncPool<A> {
         parent: A,
     ) -> Result<Self, TryReserveError> {
         let mut pool = Self::new_in(layout, parent);
-        if blocks > 0 {
-            let slab_layout = slab_layout(pool.block, blocks)
-                .map(|(_, _, layout)| layout)
-                .ok_or(TryReserveErrorKind::CapacityOverflow)?;
-            let (block, slabs) = (pool.block, &mut pool.shared.get_mut().slabs);
-            slabs
-                .add_slab(block, blocks, &pool.parent)
-                .ok_or(TryReserveErrorKind::AllocError { layout: slab_layout })?;
-            slabs.continue_after(slabs.reserved);
-        }
+        let (block, slabs) = (pool.block, &mut pool.shared.get_mut().slabs);
+        slabs.add_first_slab(block, blocks, &pool.parent)?;
         Ok(pool)
     }
 

@@ -203,7 +203,8 @@ impl<A: Allocator> Pool<A> {
     /// When a new slab would pass the limit, the slab is made smaller to fit the budget
     /// left if one block still fits, and otherwise the request fails with `AllocError`
     /// (`Box::try_new_in` and the `try_` methods return `Err`; the others call
-    /// [`handle_alloc_error`](crate::alloc::handle_alloc_error)). Free blocks are still handed out. Memory already taken is
+    /// [`handle_alloc_error`](crate::alloc::handle_alloc_error)). Free blocks are still
+    /// handed out. Memory already taken is
     /// kept even if it is over a new, lower limit.
     ///
     /// # Examples

@@ -18,7 +18,7 @@ impl SyncPool<Global> {
     /// # Panics
     ///
     /// As [`new`](Self::new), and if the slab cannot be allocated (through
-    /// [`handle_alloc_error`], or a capacity-overflow panic if its size overflows).
+    /// [`handle_alloc_error`](crate::alloc::handle_alloc_error), or a capacity-overflow panic if its size overflows).
     ///
     /// # Examples
     ///

@@ -204,8 +204,7 @@ impl<A: Allocator> Pool<A> {
     /// left if one block still fits, and otherwise the request fails with `AllocError`
     /// (`Box::try_new_in` and the `try_` methods return `Err`; the others call
     /// [`handle_alloc_error`](crate::alloc::handle_alloc_error)). Free blocks are still
-    /// handed out. Memory already taken is
-    /// kept even if it is over a new, lower limit.
+    /// handed out. Memory already taken is kept even if it is over a new, lower limit.
     ///
     /// # Examples
     ///

@@ -212,15 +212,18 @@ impl Slabs {
         let mut layout = slab_layout(block, count)?;
         let budget = self.budget_left();
         if layout.2.size() > budget {
-            // Shrink the slab to the budget, if one block still fits.
-            let overhead = layout.2.size() - count * block.size;
-            count = budget.checked_sub(overhead)? / block.size;
-            if count == 0 {
-                return None;
-            }
-            layout = slab_layout(block, count)?;
-            if layout.2.size() > budget {
-                return None;
+            // Shrink the slab to the budget, if one block still fits. The overhead (the
+            // header, and in debug builds the bitmap) depends on the count, so start from
+            // the smallest slab and step down from the largest count it allows.
+            let smallest = slab_layout(block, 1)?.2.size();
+            let extra = budget.checked_sub(smallest)?;
+            count = count.min(1 + extra / block.size);
+            loop {
+                layout = slab_layout(block, count)?;
+                if layout.2.size() <= budget {
+                    break;
+                }
+                count -= 1;
             }
         }
         let (blocks_at, _bits_at, layout) = layout;
@@ -634,6 +637,20 @@ mod tests {
         assert_eq!(blocks_in(block, FIRST_SLAB_BYTES), 1);
         let block = BlockLayout::for_layout(Layout::new::<u64>()).unwrap();
         assert_eq!(blocks_in(block, FIRST_SLAB_BYTES), (4096 - size_of::<SlabHeader>()) / 8);
+    }
+
+    #[test]
+    fn a_budget_of_exactly_one_block_gets_a_slab_of_one_block() {
+        // Block 48 (align 16): the bitmap of a full-size slab is bigger than a one-block
+        // slab's, so the budget must be checked against the slab actually taken.
+        let block = BlockLayout::for_layout(Layout::from_size_align(33, 16).unwrap()).unwrap();
+        let one = slab_layout(block, 1).unwrap().2.size();
+        let mut slabs = Slabs::new();
+        slabs.limit = Some(one);
+        assert!(slabs.carve_block(block, &crate::alloc::Global).is_some());
+        assert_eq!((slabs.count, slabs.capacity, slabs.reserved), (1, 1, one));
+        assert!(slabs.carve_block(block, &crate::alloc::Global).is_none());
+        slabs.free_all(&crate::alloc::Global);
     }
 
     #[test]

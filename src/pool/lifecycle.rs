@@ -150,17 +150,7 @@ impl<A: Allocator> Pool<A> {
     /// ```
     pub fn stats(&self) -> PoolStats {
         let free_listed = self.free_list_len();
-        let slabs = self.slabs();
-        let live = slabs.carved - free_listed;
-        PoolStats {
-            block_size: self.block.size,
-            live_blocks: live,
-            free_blocks: slabs.capacity - live,
-            capacity: slabs.capacity,
-            slabs: slabs.count,
-            reserved: slabs.reserved,
-            forwarded: slabs.forwarded,
-        }
+        self.slabs().stats(self.block, free_listed)
     }
 
     /// Gives every slab none of whose blocks is in use back to the parent, and returns

@@ -25,6 +25,7 @@
 
 use core::ptr::{self, NonNull};
 
+use super::PoolStats;
 use super::block::{BlockLayout, FreeBlock};
 use crate::alloc::{Allocator, Layout, handle_alloc_error};
 use crate::{TryReserveError, TryReserveErrorKind};
@@ -62,6 +63,14 @@ pub(crate) struct SlabHeader {
     /// One bit per block, set while it is handed out (debug builds only).
     #[cfg(debug_assertions)]
     live_bits: NonNull<core::sync::atomic::AtomicUsize>,
+}
+
+impl SlabHeader {
+    /// Whether `ptr` points into this slab's blocks (at a block's start or not).
+    fn holds(&self, block: BlockLayout, ptr: *const u8) -> bool {
+        let start = self.blocks.as_ptr().addr();
+        ptr.addr() >= start && ptr.addr() - start < self.count * block.size
+    }
 }
 
 /// Bits per word of the debug bitmap.
@@ -366,8 +375,7 @@ impl Slabs {
         while let Some(slab) = next {
             // SAFETY: every slab on the list is alive (invariant 1).
             let header = unsafe { slab.as_ref() };
-            let start = header.blocks.as_ptr().addr();
-            if ptr.addr() >= start && ptr.addr() - start < header.count * block.size {
+            if header.holds(block, ptr) {
                 return Some(slab);
             }
             next = header.older;
@@ -512,9 +520,7 @@ impl Slabs {
     ) -> NonNull<SlabHeader> {
         if let Some(s) = *last {
             // SAFETY: a live slab.
-            let header = unsafe { s.as_ref() };
-            let start = header.blocks.as_ptr().addr();
-            if ptr.addr().get() >= start && ptr.addr().get() - start < header.count * block.size {
+            if unsafe { s.as_ref() }.holds(block, ptr.as_ptr()) {
                 return s;
             }
         }
@@ -615,6 +621,21 @@ impl Slabs {
         }
         #[cfg(not(debug_assertions))]
         None
+    }
+
+    /// The statistics of a pool with these slabs, `free_listed` of whose carved blocks
+    /// are on its free lists (every other carved block counts as live).
+    pub(crate) fn stats(&self, block: BlockLayout, free_listed: usize) -> PoolStats {
+        let live = self.carved - free_listed;
+        PoolStats {
+            block_size: block.size,
+            live_blocks: live,
+            free_blocks: self.capacity - live,
+            capacity: self.capacity,
+            slabs: self.count,
+            reserved: self.reserved,
+            forwarded: self.forwarded,
+        }
     }
 
     /// Whether `ptr` is the start of a carved block of these slabs.

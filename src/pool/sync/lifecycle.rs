@@ -138,17 +138,7 @@ impl<A: Allocator> SyncPool<A> {
     /// ```
     pub fn stats(&self) -> PoolStats {
         let shared = self.shared.lock();
-        let slabs = &shared.slabs;
-        let live = slabs.carved - shared.free.len(self.batch);
-        PoolStats {
-            block_size: self.block.size,
-            live_blocks: live,
-            free_blocks: slabs.capacity - live,
-            capacity: slabs.capacity,
-            slabs: slabs.count,
-            reserved: slabs.reserved,
-            forwarded: slabs.forwarded,
-        }
+        shared.slabs.stats(self.block, shared.free.len(self.batch))
     }
 
     /// Gives every slab none of whose blocks is in use back to the parent, and returns

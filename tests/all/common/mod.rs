@@ -1,4 +1,5 @@
-//! The shared test harness; later test areas (`Box`, `String`, the allocators) reuse it.
+//! The shared harness, which lives in its own crate (`harness/`, `allockit-harness`) so
+//! that the fuzz targets in `fuzz/` run the same drivers as this suite:
 //!
 //! - [`test_alloc`]: `TestAlloc`, an allocator that counts, fails on demand and checks every
 //!   block's layout;
@@ -6,10 +7,4 @@
 //! - [`panics`]: catching expected panics quietly;
 //! - [`vec_model`]: the differential driver for `Vec` against std's `Vec`.
 
-// Not every test area uses every helper.
-#![allow(dead_code)]
-
-pub mod drop_counter;
-pub mod panics;
-pub mod test_alloc;
-pub mod vec_model;
+pub use allockit_harness::{drop_counter, panics, test_alloc, vec_model};

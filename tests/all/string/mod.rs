@@ -11,5 +11,5 @@ mod api;
 mod differential;
 mod fault;
 mod format;
-pub(crate) mod model;
+pub(crate) use allockit_harness::string_model as model;
 mod panic_safety;

@@ -23,7 +23,7 @@ use allockit::alloc::Allocator;
 use proptest::collection::vec as pvec;
 use proptest::prelude::*;
 
-use crate::common::panics::catch;
+use crate::panics::catch;
 
 /// Chars of every UTF-8 length, and a NUL.
 pub const ALPHABET: &[char] = &['a', 'b', 'z', '\0', 'é', 'ß', 'Ж', '€', '中', '𝄞', '😀'];

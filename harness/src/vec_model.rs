@@ -4,7 +4,7 @@
 //! A test draws a [`Case`] (an initial capacity and a list of [`Op`]s) from [`case`] and
 //! hands it to [`run`] with an element type and an allocator. For each op the driver
 //!
-//! 1. runs it on the model and on ours, each under [`catch`](super::panics::catch), and
+//! 1. runs it on the model and on ours, each under [`catch`](crate::panics::catch), and
 //!    asserts that both returned the same value or both panicked with the same message
 //!    (ops draw out-of-range indices and ranges on purpose);
 //! 2. asserts that contents, `len`, `capacity` (exactly: the growth rule is std's), the
@@ -30,8 +30,8 @@ use allockit::{TryReserveError, TryReserveErrorKind, Vec as KVec};
 use proptest::collection::vec as pvec;
 use proptest::prelude::*;
 
-use super::drop_counter::{self, Tracked, TrackedZst};
-use super::panics::catch;
+use crate::drop_counter::{self, Tracked, TrackedZst};
+use crate::panics::catch;
 
 // ---------------------------------------------------------------------------------------
 // Element types

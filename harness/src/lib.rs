@@ -22,5 +22,6 @@ pub mod box_model;
 pub mod drop_counter;
 pub mod panics;
 pub mod string_model;
+pub mod targets;
 pub mod test_alloc;
 pub mod vec_model;

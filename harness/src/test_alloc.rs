@@ -10,13 +10,20 @@
 //! | concern   | behaviour                                                                    |
 //! |-----------|------------------------------------------------------------------------------|
 //! | counting  | calls to each method, refused requests, live blocks and bytes, peak bytes    |
-//! | failing   | a [`FailPlan`]: never, the `n`-th request from now, or all after `n`         |
+//! | failing   | a [`FailPlan`]: never, the `n`-th request, all after `n`, or at random       |
 //! | checking  | `deallocate`/`grow`/`shrink` must get a live pointer with a layout that fits  |
 //! | poisoning | fresh bytes are `0xA5`, bytes about to be freed are `0xDD`                   |
 //! | moving    | `grow` and `shrink` always move the block, so stale pointers show up         |
 //!
 //! A *request* is any call that may hand out memory: `allocate`, `allocate_zeroed`,
 //! `grow`, `grow_zeroed` and `shrink`. `deallocate` is never refused.
+//!
+//! A plan normally applies to every request. An allocator made with
+//! [`TestAlloc::failing_when_armed`] applies it only inside [`TestAlloc::armed`], and
+//! serves (and does not count) every other request. The differential drivers arm it around
+//! the fallible calls (`try_reserve`, `try_push`, `Box::try_new_in`...) only: an infallible
+//! call that is refused ends the process through `handle_alloc_error`, which no test can
+//! observe, while a refused `try_` call must return `Err` and change nothing.
 //!
 //! A layout *fits* a live block (core's definition) when it has the block's alignment and
 //! a size between the size last requested for it and the length of the slice returned.
@@ -78,6 +85,9 @@ pub enum FailPlan {
     Nth(u64),
     /// Serve `n` requests, then refuse every later one (`AllAfter(0)` refuses all).
     AllAfter(u64),
+    /// Refuse each request with probability `1 / one_in` (`one_in` 0 or 1 refuses all),
+    /// decided by a xorshift generator started from `seed`, so a run repeats exactly.
+    Random { seed: u64, one_in: u32 },
 }
 
 /// A live block: the layout it was last requested with, and the length handed out.
@@ -92,6 +102,12 @@ struct State {
     stats: Stats,
     plan: FailPlan,
     seen: u64,
+    /// The state of the [`FailPlan::Random`] generator.
+    rng: u64,
+    /// Whether the plan applies only inside [`TestAlloc::armed`].
+    armed_only: bool,
+    /// How many [`TestAlloc::armed`] calls are running (they nest).
+    armed: u32,
     live: HashMap<usize, Block>,
 }
 
@@ -117,6 +133,9 @@ impl TestAlloc {
                 stats: Stats::default(),
                 plan: FailPlan::Never,
                 seen: 0,
+                rng: 0,
+                armed_only: false,
+                armed: 0,
                 live: HashMap::new(),
             }),
         }
@@ -127,6 +146,34 @@ impl TestAlloc {
         let a = Self::new();
         a.set_plan(plan);
         a
+    }
+
+    /// An allocator that refuses requests according to `plan`, but only those made inside
+    /// [`armed`](Self::armed); every other request is served and not counted.
+    pub fn failing_when_armed(plan: FailPlan) -> Self {
+        let a = Self::failing(plan);
+        a.state().armed_only = true;
+        a
+    }
+
+    /// Runs `f` with the failure plan armed (see [`failing_when_armed`](Self::failing_when_armed));
+    /// for other allocators the plan is always armed and this only runs `f`. A panic in `f`
+    /// disarms on the way out.
+    pub fn armed<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Disarm<'a>(&'a TestAlloc);
+        impl Drop for Disarm<'_> {
+            fn drop(&mut self) {
+                self.0.state().armed -= 1;
+            }
+        }
+        self.state().armed += 1;
+        let _disarm = Disarm(self);
+        f()
+    }
+
+    /// How many requests the plan has refused so far.
+    pub fn refused(&self) -> u64 {
+        self.state().stats.failed
     }
 
     /// An allocator whose blocks are `slack` bytes longer than requested.
@@ -144,6 +191,10 @@ impl TestAlloc {
         let mut s = self.state();
         s.plan = plan;
         s.seen = 0;
+        if let FailPlan::Random { seed, .. } = plan {
+            // Xorshift never leaves zero; any other start is fine.
+            s.rng = seed | 1;
+        }
     }
 
     /// Refuses the `n`-th request from now (1 = the next one), and only that one.
@@ -193,11 +244,23 @@ impl TestAlloc {
         if size == 0 {
             s.stats.zero_sized += 1;
         }
+        if s.armed_only && s.armed == 0 {
+            return Ok(());
+        }
         s.seen += 1;
         let refuse = match s.plan {
             FailPlan::Never => false,
             FailPlan::Nth(n) => s.seen == n,
             FailPlan::AllAfter(n) => s.seen > n,
+            FailPlan::Random { one_in, .. } => {
+                // xorshift64 (Marsaglia): enough to spread failures, and reproducible.
+                let mut x = s.rng;
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.rng = x;
+                one_in <= 1 || x.is_multiple_of(u64::from(one_in))
+            }
         };
         if refuse {
             s.stats.failed += 1;

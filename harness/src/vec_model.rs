@@ -777,7 +777,7 @@ impl<T: Elem, A: Allocator + Clone> Model<T, A> {
                 let mut j = Judge::new(*p);
                 v.retain_mut(|x| {
                     let keep = j.one(x);
-                    if keep && j.seen.len() % 2 == 0 {
+                    if keep && j.seen.len().is_multiple_of(2) {
                         *x = T::make(*s);
                     }
                     keep
@@ -891,9 +891,9 @@ impl<T: Elem, A: Allocator + Clone> Model<T, A> {
             Op::Set(i, s) => both!(self, op, |v| v[i.at(len)] = T::make(*s)),
             Op::Slice(r) => both!(self, op, |v| v[r.at(len)].to_vec()),
             Op::IterMut(s) => both!(self, op, |v| {
-                let mut n = 0;
+                let mut n = 0_usize;
                 for x in &mut *v {
-                    if n % 2 == 0 {
+                    if n.is_multiple_of(2) {
                         *x = T::make(*s);
                     }
                     n += 1;

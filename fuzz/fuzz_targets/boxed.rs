@@ -1,0 +1,7 @@
+//! libFuzzer entry of the `boxed` target; the driver is `allockit_harness::targets::boxed`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(
+    init: allockit_harness::targets::report_operations_at_exit(),
+    |data: &[u8]| allockit_harness::targets::boxed::run(data)
+);

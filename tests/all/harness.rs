@@ -101,6 +101,60 @@ fn fail_plans() {
 }
 
 #[test]
+fn random_plans_repeat_for_a_seed_and_refuse_about_one_in_n() {
+    let layout = Layout::new::<u64>();
+    let outcomes = |plan: FailPlan| -> Vec<bool> {
+        let alloc = TestAlloc::failing(plan);
+        let served = (0..4000)
+            .map(|_| match alloc.allocate(layout) {
+                Ok(b) => {
+                    // SAFETY: just allocated with `layout`.
+                    unsafe { alloc.deallocate(b.cast(), layout) };
+                    true
+                }
+                Err(_) => false,
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(alloc.refused(), served.iter().filter(|&&ok| !ok).count() as u64);
+        alloc.assert_no_leaks();
+        served
+    };
+    let a = outcomes(FailPlan::Random { seed: 7, one_in: 4 });
+    assert_eq!(a, outcomes(FailPlan::Random { seed: 7, one_in: 4 }), "a seed repeats");
+    assert_ne!(a, outcomes(FailPlan::Random { seed: 8, one_in: 4 }), "seeds differ");
+    let refused = a.iter().filter(|&&ok| !ok).count();
+    assert!((800..1200).contains(&refused), "{refused} of 4000 refused at one in 4");
+    assert!(outcomes(FailPlan::Random { seed: 1, one_in: 1 }).iter().all(|&ok| !ok));
+}
+
+#[test]
+fn armed_only_plans_refuse_inside_armed_calls_only() {
+    let layout = Layout::new::<u64>();
+    let alloc = TestAlloc::failing_when_armed(FailPlan::Nth(2));
+    let try_one = || match alloc.allocate(layout) {
+        Ok(b) => {
+            // SAFETY: just allocated with `layout`.
+            unsafe { alloc.deallocate(b.cast(), layout) };
+            true
+        }
+        Err(_) => false,
+    };
+    // Unarmed requests are served and not counted towards the plan.
+    assert!((0..5).all(|_| try_one()));
+    assert!(alloc.armed(try_one), "the first armed request is served");
+    assert!(try_one(), "unarmed again");
+    assert!(!alloc.armed(try_one), "the second armed request is refused");
+    assert_eq!(alloc.refused(), 1);
+    // A panic inside `armed` disarms on the way out, and calls nest.
+    let m = expect_panic(|| alloc.armed(|| alloc.armed(|| panic!("inside"))));
+    assert_eq!(m, "inside");
+    alloc.set_plan(FailPlan::AllAfter(0));
+    assert!(try_one(), "disarmed after the panic");
+    assert!(!alloc.armed(try_one));
+    alloc.assert_no_leaks();
+}
+
+#[test]
 fn drop_counter_catches_double_drops_and_counts() {
     drop_counter::reset();
     let t = ManuallyDrop::new(Tracked::new(1));

@@ -23,6 +23,7 @@ mod arena;
 mod boxed;
 mod bump;
 mod common;
+mod fuzz;
 mod harness;
 mod pool;
 mod string;

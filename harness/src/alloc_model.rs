@@ -50,20 +50,24 @@ pub const VERIFY_EVERY: u64 = 16;
 // Decoded pieces
 // ---------------------------------------------------------------------------------------
 
-/// A request size: mostly up to 64 bytes, sometimes up to 1 KiB or 16 KiB, and rarely up
-/// to about 80 KiB (past a bump's early chunks, a handle's slab, a pool's first slab).
+/// A request size: mostly up to 64 bytes (5/8), often up to 1 KiB (1/4), sometimes up
+/// to 8 KiB (3/32) or 16 KiB (1/64), and rarely (1/64) up to about 80 KiB: past a bump's
+/// early chunks, a handle's slab, a pool's first slab. (Every byte handed out is written
+/// and checked, and a bump's chunks double with what it hands out, so the big sizes are
+/// kept rare to keep an input's run short.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Size(pub usize);
 
 impl<'a> Arbitrary<'a> for Size {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let raw = u16::arbitrary(u)?;
-        let low = usize::from(raw & 0x07FF);
-        let bytes = match raw >> 11 {
-            0..=17 => low % 65,
-            18..=25 => 65 + low % 960,
-            26..=30 => 1025 + (low * 8) % 15_360,
-            _ => 16_385 + low * 32,
+        let low = usize::from(raw & 0x03FF);
+        let bytes = match raw >> 10 {
+            0..=39 => low % 65,
+            40..=55 => 65 + low % 960,
+            56..=61 => 1025 + low * 7,
+            62 => 8193 + low * 8,
+            _ => 16_385 + low * 64,
         };
         Ok(Size(bytes))
     }

@@ -82,7 +82,7 @@ const MAX_SLAB: usize = 64 << 10;
 ///    from `arena` and has handed out up to `ptr`.
 /// 2. `next_slab` is a multiple of 16 in `[FIRST_SLAB, MAX_SLAB]`.
 /// 3. Under `cfg(asan)`, the slab is laid out like a chunk: each block is reserved with
-///    [`poison::reserved`] (granule-aligned, red zone after), and every byte of the slab
+///    `poison::reserved` (granule-aligned, red zone after), and every byte of the slab
 ///    but those of the blocks handed out and not given back is poisoned, the tail
 ///    `[ptr, end)` included.
 pub struct LocalArena<'a, A: Allocator = Global> {

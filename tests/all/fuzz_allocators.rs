@@ -60,7 +60,7 @@ fn arena_random_inputs() {
 
 #[test]
 fn pool_random_inputs() {
-    random_inputs(pool::run, 0x0B001_5EED_0003, INPUTS);
+    random_inputs(pool::run, 0x0B00_15EE_D000_0003, INPUTS);
 }
 
 /// Every saved crash input of the allocator targets runs clean.

@@ -7,7 +7,10 @@
 //! - [`drop_counter`]: element types that count their lives and can panic on clone or drop;
 //! - [`panics`]: catching expected panics quietly;
 //! - [`vec_model`], [`string_model`], [`box_model`]: the differential drivers that run each
-//!   collection operation on std's collection and on ours and compare.
+//!   collection operation on std's collection and on ours and compare;
+//! - [`alloc_model`]: the allocator-level driver of the `bump`, `arena` and `pool` fuzz
+//!   targets (allocate, resize and free through the `Allocator` trait, checking every
+//!   live block).
 
 // Implementing core's unstable `Allocator` (allockit's `nightly` feature) needs the gate;
 // see build.rs.
@@ -18,6 +21,7 @@
 // Not every user needs every helper.
 #![allow(dead_code, missing_docs)]
 
+pub mod alloc_model;
 pub mod box_model;
 pub mod drop_counter;
 pub mod panics;

@@ -18,17 +18,21 @@ use super::Arena;
 use super::bumping::move_cursor;
 use super::chunk::ArenaChunk;
 use crate::alloc::{Allocator, AllocatorCore, Layout, impl_allocator, move_block};
+use crate::bump::poison;
 
 impl_allocator!(['a, A: Allocator] &'a Arena<A>);
 
 impl<A: Allocator> Arena<A> {
-    /// Moves the current chunk's cursor from `ptr + old_size` to `ptr + new_size` if the
-    /// block at `ptr` is the newest of the current chunk and the chunk has room; returns
-    /// whether it did.
+    /// Moves the current chunk's cursor from the end of the block at `ptr` of `old_size`
+    /// bytes to the end of a block of `new_size` bytes at `ptr` (to `ptr` itself for
+    /// zero) if the block is the newest of the current chunk and the chunk has room;
+    /// returns whether it did. Under `cfg(asan)` a block's end is the end of its red
+    /// zone ([`poison::reserved_size`]).
     ///
     /// # Safety
     ///
-    /// - `ptr` must be currently allocated by this arena with a block of `old_size` bytes.
+    /// - `ptr` must be currently allocated by this arena with a block of `old_size` bytes,
+    ///   `old_size` non-zero.
     #[inline]
     pub(crate) unsafe fn resize_newest(
         &self,
@@ -40,16 +44,18 @@ impl<A: Allocator> Arena<A> {
         // SAFETY: the current chunk is alive (invariant 1).
         let end = unsafe { ArenaChunk::end(chunk) };
         let addr = ptr.addr().get();
+        let new_span =
+            if cfg!(asan) && new_size == 0 { 0 } else { poison::reserved_size(new_size) };
         // If the block ends at the cursor, it lies in this chunk (a block of another
         // chunk cannot end inside this one), so `data_start <= addr <= end`; the first
         // two checks only keep the arithmetic below from wrapping otherwise.
-        if addr < ArenaChunk::data_start(chunk) || addr > end || new_size > end - addr {
+        if addr < ArenaChunk::data_start(chunk) || addr > end || new_span > end - addr {
             return false;
         }
-        // SAFETY: `addr + new_size` is in `[data_start, end]` (checked above); if the
+        // SAFETY: `addr + new_span` is in `[data_start, end]` (checked above); if the
         // swap succeeds the block was the newest, so the bytes given back (if any) are
         // the caller's.
-        unsafe { move_cursor(chunk, addr + old_size, addr + new_size) }
+        unsafe { move_cursor(chunk, addr + poison::reserved_size(old_size), addr + new_span) }
     }
 }
 
@@ -69,6 +75,10 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
     #[inline]
     unsafe fn raw_deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         if layout.size() != 0 {
+            // Poisoned while still ours: once the cursor moves back over it, another
+            // thread may claim (and unpoison) these bytes. If it does not move, the block
+            // stays poisoned until a reset: a use after free is reported.
+            poison::poison(ptr, layout.size());
             // SAFETY: the caller gives the block up (trait contract).
             unsafe { self.resize_newest(ptr, layout.size(), 0) };
         }
@@ -81,6 +91,8 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
         // SAFETY: `ptr` is currently allocated with `old` (trait contract).
         if old.size() != 0 && aligned && unsafe { self.resize_newest(ptr, old.size(), new.size()) }
         {
+            // The swap made the bytes past the block ours.
+            poison::unpoison(ptr, new.size());
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block_growing(new)?;
@@ -99,6 +111,9 @@ unsafe impl<A: Allocator> AllocatorCore for Arena<A> {
         debug_assert!(new.size() <= old.size());
         if ptr.addr().get() & (new.align() - 1) == 0 {
             if old.size() != 0 {
+                // The tail is poisoned while still ours, as in `raw_deallocate`.
+                // SAFETY: `new.size() <= old.size()`, inside the block.
+                poison::poison(unsafe { ptr.add(new.size()) }, old.size() - new.size());
                 // SAFETY: the caller gives up the tail past `new.size()` (trait contract).
                 unsafe { self.resize_newest(ptr, old.size(), new.size()) };
             }

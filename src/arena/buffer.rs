@@ -48,6 +48,7 @@ impl<'buf> Arena<NoHeap<'buf>> {
         ///         s.spawn(move || assert_eq!(*ARENA.alloc(t), t));
         ///     }
         /// });
+        /// # if cfg!(asan) { return; } // ASan's red zones change the byte counts
         /// assert_eq!(ARENA.stats().allocated, 16);
         /// ```
         #[must_use]

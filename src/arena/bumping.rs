@@ -1,5 +1,11 @@
 //! The allocation paths: the lock-free fast path (a compare-and-swap on the current
 //! chunk's cursor) and the `#[cold]` slow path that installs a new chunk under the lock.
+//!
+//! Under `cfg(asan)` every path reserves [`poison::reserved`] (the block rounded up to an
+//! ASan granule, then a red zone) and unpoisons the block's own bytes after the
+//! compare-and-swap that made them ours and before the block is returned, so no other
+//! thread can see a block that is still poisoned, and no two blocks share a granule; see
+//! the arena's [module docs](super#addresssanitizer).
 
 use core::ptr::NonNull;
 
@@ -7,6 +13,7 @@ use super::chunk::{self, ArenaChunk};
 use super::{Arena, ChunkList};
 use crate::alloc::{Allocator, Layout};
 use crate::bump::chunk::{CHUNK_ALIGN, next_chunk_size};
+use crate::bump::poison;
 use crate::sync::Ordering;
 
 /// A pointer to `addr` inside `chunk`'s block, with the block's provenance.
@@ -88,7 +95,8 @@ impl<A: Allocator> Arena<A> {
     pub(crate) fn alloc_block(&self, layout: Layout) -> Option<NonNull<u8>> {
         if let Some(chunk) = self.current() {
             // SAFETY: the current chunk is alive (arena invariant 1).
-            if let Some(block) = unsafe { bump_in(chunk, layout) } {
+            if let Some(block) = unsafe { bump_in(chunk, poison::reserved(layout)?) } {
+                poison::unpoison(block, layout.size());
                 return Some(block);
             }
         }
@@ -103,7 +111,8 @@ impl<A: Allocator> Arena<A> {
     pub(crate) fn alloc_block_growing(&self, layout: Layout) -> Option<NonNull<u8>> {
         if let Some(chunk) = self.current() {
             // SAFETY: the current chunk is alive (arena invariant 1).
-            if let Some(block) = unsafe { bump_in(chunk, layout) } {
+            if let Some(block) = unsafe { bump_in(chunk, poison::reserved(layout)?) } {
+                poison::unpoison(block, layout.size());
                 return Some(block);
             }
         }
@@ -120,12 +129,23 @@ impl<A: Allocator> Arena<A> {
     /// linked behind the current one, so the current chunk's free space stays in use;
     /// except a growing block (`room` non-zero: the bytes a new chunk should have room
     /// for), whose new chunk becomes current so that it can keep growing in place.
+    ///
+    /// Under `cfg(asan)` the block is reserved with its red zone and unpoisoned, as on
+    /// the fast path.
     #[cold]
     #[inline(never)]
     pub(crate) fn alloc_slow(&self, layout: Layout, room: usize) -> Option<NonNull<u8>> {
         if layout.size() == 0 {
             return Some(crate::alloc::dangling(layout.align()));
         }
+        let block = self.alloc_reserved(poison::reserved(layout)?, room)?;
+        poison::unpoison(block, layout.size());
+        Some(block)
+    }
+
+    /// [`alloc_slow`](Self::alloc_slow) for a reserved layout (red zone included), whose
+    /// bytes stay poisoned under `cfg(asan)`.
+    fn alloc_reserved(&self, layout: Layout, room: usize) -> Option<NonNull<u8>> {
         let _guard = self.lock.lock();
         // SAFETY: the lock is held, so no one else touches the list.
         let list = unsafe { &mut *self.list.get() };
@@ -174,6 +194,7 @@ impl<A: Allocator> Arena<A> {
         // SAFETY: the buffer is the arena's for its whole life (`from_buffer`'s borrow)
         // and aligned; no one has used it yet.
         if let Some(chunk) = unsafe { ArenaChunk::init(aligned, len - pad, None) } {
+            ArenaChunk::poison_data(chunk);
             list.chunks += 1;
             debug_assert!(self.current().is_none());
             self.current.store(chunk.as_ptr(), Ordering::Release);
@@ -219,6 +240,8 @@ impl<A: Allocator> Arena<A> {
                 // CHUNK_ALIGN and `size` bytes long; it stays ours until freed.
                 match unsafe { ArenaChunk::init(block, size, Some(block_layout)) } {
                     Some(chunk) => {
+                        // Before anyone can see the chunk: its free bytes are poisoned.
+                        ArenaChunk::poison_data(chunk);
                         list.reserved += size;
                         list.chunks += 1;
                         return Some((chunk, own));

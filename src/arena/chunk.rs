@@ -19,6 +19,7 @@ use core::ptr::NonNull;
 
 use crate::alloc::Layout;
 use crate::bump::chunk::{CHUNK_ALIGN, data_end};
+use crate::bump::poison;
 use crate::sync::{AtomicUsize, Ordering};
 
 /// The header at the start of every arena chunk.
@@ -34,6 +35,10 @@ use crate::sync::{AtomicUsize, Ordering};
 ///    or `&mut`, for a chunk no thread can be bumping).
 /// 4. `layout` is the layout the parent allocated the chunk's block with, or `None` for a
 ///    caller's buffer, which is never freed.
+/// 5. Under `cfg(asan)`, the header is never poisoned, nor are the bytes of the blocks
+///    handed out and not given back; every other byte of `[data_start, end)` is (free
+///    bytes, red zones, and blocks given back). A chunk's whole block is unpoisoned again
+///    before it goes back to the parent or the caller.
 #[repr(C, align(16))]
 pub(crate) struct ArenaChunk {
     /// Address of the first free byte.
@@ -105,6 +110,29 @@ impl ArenaChunk {
         // SAFETY: the header is alive (caller's contract), and `end` does not change while
         // the chunk is reachable by other threads (invariant 3).
         unsafe { (*this.as_ptr()).end }
+    }
+
+    /// Under `cfg(asan)`, poisons the chunk's whole data, `[data_start, end)`: for an
+    /// empty chunk (new, or emptied by a reset) that no thread is bumping. A no-op
+    /// otherwise.
+    #[inline(always)]
+    pub(crate) fn poison_data(this: NonNull<ArenaChunk>) {
+        if cfg!(asan) {
+            // SAFETY: the data start is inside the chunk's block (invariant 1).
+            let data = unsafe { this.cast::<u8>().add(HEADER_SIZE) };
+            poison::poison(data, Self::capacity(this));
+        }
+    }
+
+    /// Under `cfg(asan)`, unpoisons the chunk's memory from its header to its `end` (or
+    /// to the end of the parent's block, with `block_len`), before it goes back to whoever
+    /// gave it. A no-op otherwise.
+    #[inline(always)]
+    pub(crate) fn unpoison_all(this: NonNull<ArenaChunk>, block_len: Option<usize>) {
+        if cfg!(asan) {
+            let len = block_len.unwrap_or(HEADER_SIZE + Self::capacity(this));
+            poison::unpoison(this.cast(), len);
+        }
     }
 
     /// Address of the first data byte.

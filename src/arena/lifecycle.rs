@@ -8,6 +8,7 @@ use super::{Arena, ChunkList, Stats};
 use crate::TryReserveError;
 use crate::alloc::{Allocator, Global, Layout};
 use crate::bump::chunk::{CHUNK_ALIGN, MAX_END};
+use crate::bump::poison;
 use crate::sync::Ordering;
 
 impl Arena<Global> {
@@ -25,6 +26,7 @@ impl Arena<Global> {
     /// ```
     /// let arena = allockit::Arena::with_capacity(4096);
     /// assert!(arena.stats().capacity >= 4096);
+    /// # if cfg!(asan) { return; } // ASan's red zones change the byte counts
     /// for i in 0..512u64 {
     ///     arena.alloc(i);
     /// }
@@ -91,12 +93,14 @@ impl<A: Allocator> Arena<A> {
         match arena.alloc_slow(layout, 0) {
             Some(block) => {
                 let chunk = arena.current().expect("the block's chunk is current");
-                // Give the probe allocation back: the chunk stays, empty.
+                // Give the probe allocation back (with its red zone, under `cfg(asan)`):
+                // the chunk stays, empty and poisoned.
+                poison::poison(block, capacity);
                 // SAFETY: the block is the newest of the current chunk, and ours.
                 let rewound = unsafe {
                     super::bumping::move_cursor(
                         chunk,
-                        block.addr().get() + capacity,
+                        block.addr().get() + poison::reserved_size(capacity),
                         block.addr().get(),
                     )
                 };
@@ -176,6 +180,7 @@ impl<A: Allocator> Arena<A> {
                 (*chunk.as_ptr()).cursor.store(ArenaChunk::data_start(chunk), Ordering::Relaxed);
                 (*chunk.as_ptr()).prev = self.list.get_mut().spares;
             }
+            ArenaChunk::poison_data(chunk);
             let list = self.list.get_mut();
             list.spares = Some(chunk);
             list.chunks += 1;
@@ -227,6 +232,7 @@ impl<A: Allocator> Arena<A> {
     /// assert_eq!(arena.stats(), Default::default());
     /// arena.alloc_str("hello");
     /// arena.alloc(1u64); // after 3 bytes of padding
+    /// # if cfg!(asan) { return; } // ASan's red zones change the byte counts
     /// assert_eq!(arena.stats().allocated, 16);
     /// ```
     pub fn stats(&self) -> Stats {
@@ -310,13 +316,15 @@ impl<A: Allocator> Arena<A> {
             (*chunk.as_ptr()).prev = None;
             (*chunk.as_ptr()).cursor.store(ArenaChunk::data_start(chunk), Ordering::Relaxed);
         }
+        ArenaChunk::poison_data(chunk);
         let list = self.list.get_mut();
         list.chunks = 1;
         list.reserved = ArenaChunk::block_size(chunk);
         self.current.store(chunk.as_ptr(), Ordering::Relaxed);
     }
 
-    /// Gives `chunk`'s block back to the parent (a caller's buffer is just forgotten).
+    /// Gives `chunk`'s block back to the parent (a caller's buffer is just forgotten),
+    /// unpoisoned under `cfg(asan)`: the parent or the caller may use it again.
     ///
     /// # Safety
     ///
@@ -324,7 +332,9 @@ impl<A: Allocator> Arena<A> {
     ///   its memory will be used again.
     unsafe fn free_chunk(&self, chunk: NonNull<ArenaChunk>) {
         // SAFETY: the header is alive until the block is freed below.
-        if let Some(layout) = unsafe { chunk.as_ref() }.layout {
+        let layout = unsafe { chunk.as_ref() }.layout;
+        ArenaChunk::unpoison_all(chunk, layout.map(|l| l.size()));
+        if let Some(layout) = layout {
             // SAFETY: the block was allocated by the parent with `layout` (chunk
             // invariant 4) and is not used again (caller's contract).
             unsafe { self.parent.deallocate(chunk.cast(), layout) };

@@ -25,6 +25,7 @@ use crate::alloc::{
     AllocError, Allocator, AllocatorCore, Global, Layout, impl_allocator, move_block,
 };
 use crate::bump::chunk::CHUNK_ALIGN;
+use crate::bump::poison;
 
 /// The first slab a handle claims.
 const FIRST_SLAB: usize = 4 << 10;
@@ -80,6 +81,10 @@ const MAX_SLAB: usize = 64 << 10;
 ///    yet), or `[ptr, end)` is the unused tail of a slab: a block this handle allocated
 ///    from `arena` and has handed out up to `ptr`.
 /// 2. `next_slab` is a multiple of 16 in `[FIRST_SLAB, MAX_SLAB]`.
+/// 3. Under `cfg(asan)`, the slab is laid out like a chunk: each block is reserved with
+///    `poison::reserved` (granule-aligned, red zone after), and every byte of the slab
+///    but those of the blocks handed out and not given back is poisoned, the tail
+///    `[ptr, end)` included.
 pub struct LocalArena<'a, A: Allocator = Global> {
     /// The arena the slabs come from.
     arena: &'a Arena<A>,
@@ -134,21 +139,25 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
 
     /// Bumps inside the slab: pad to the alignment, check the padded size against the
     /// room left. Nothing wraps (invariant 1, and a `Layout`'s padded size is at most
-    /// `isize::MAX`).
+    /// `isize::MAX`). Under `cfg(asan)` the block is reserved with its red zone and
+    /// unpoisoned (invariant 3).
     #[inline(always)]
     fn bump(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let reserved = poison::reserved(layout)?;
         let ptr = self.ptr.get();
         let addr = ptr.addr().get();
-        let pad = addr.wrapping_neg() & (layout.align() - 1);
-        let needed = pad + layout.size();
+        let pad = addr.wrapping_neg() & (reserved.align() - 1);
+        let needed = pad + reserved.size();
         if needed > self.end.get().addr().get() - addr {
             return None;
         }
         // SAFETY: `addr + pad` and `addr + needed` lie in `[ptr, end]`, inside the slab.
-        unsafe {
+        let block = unsafe {
             self.ptr.set(ptr.add(needed));
-            Some(ptr.add(pad))
-        }
+            ptr.add(pad)
+        };
+        poison::unpoison(block, layout.size());
+        Some(block)
     }
 
     /// Bumps for a `T` whose size and alignment are both at most `CHUNK_ALIGN`: align up,
@@ -160,7 +169,7 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
     /// an allocation, far below `usize::MAX - CHUNK_ALIGN`.
     #[inline(always)]
     fn bump_for<T>(&self) -> Option<NonNull<T>> {
-        if const { size_of::<T>() > CHUNK_ALIGN || align_of::<T>() > CHUNK_ALIGN } {
+        if const { cfg!(asan) || size_of::<T>() > CHUNK_ALIGN || align_of::<T>() > CHUNK_ALIGN } {
             return self.bump(Layout::new::<T>()).map(NonNull::cast);
         }
         let ptr = self.ptr.get();
@@ -208,6 +217,8 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
             // Near the allocation limit a whole slab may not fit, the request may.
             return self.arena.alloc_block(layout);
         };
+        // The slab's bytes are free until the handle hands them out (invariant 3).
+        poison::poison(start, slab);
         self.next_slab.set((slab * 2).min(MAX_SLAB));
         self.ptr.set(start);
         // SAFETY: the slab is `slab` bytes long.
@@ -221,6 +232,10 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
         let (ptr, end) = (self.ptr.get(), self.end.get());
         let tail = end.addr().get() - ptr.addr().get();
         if tail != 0 {
+            // The tail is poisoned already (invariant 3). Under `cfg(asan)` it ends with
+            // the slab's red zone, exactly as a block of `tail` bytes at `ptr` would: the
+            // slab is a multiple of 16 bytes and `ptr` a multiple of a granule from its
+            // start.
             // SAFETY: `[ptr, end)` is the unused end of a block this handle allocated
             // from the arena (invariant 1), given up here.
             unsafe { self.arena.resize_newest(ptr, tail, 0) };
@@ -230,10 +245,11 @@ impl<'a, A: Allocator> LocalArena<'a, A> {
         self.end.set(empty);
     }
 
-    /// Whether `[block, block + size)` ends at the slab's bump pointer.
+    /// Whether `[block, block + size)` (and its red zone, under `cfg(asan)`) ends at the
+    /// slab's bump pointer.
     #[inline(always)]
     fn is_slab_newest(&self, block: NonNull<u8>, size: usize) -> bool {
-        size != 0 && block.addr().get() + size == self.ptr.get().addr().get()
+        size != 0 && block.addr().get() + poison::reserved_size(size) == self.ptr.get().addr().get()
     }
 }
 
@@ -379,6 +395,7 @@ unsafe impl<A: Allocator> AllocatorCore for LocalArena<'_, A> {
     #[inline]
     unsafe fn raw_deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         if self.is_slab_newest(ptr, layout.size()) {
+            poison::poison(ptr, layout.size());
             self.ptr.set(ptr);
         } else {
             // SAFETY: the block is the arena's, given up by the caller (trait contract).
@@ -394,9 +411,11 @@ unsafe impl<A: Allocator> AllocatorCore for LocalArena<'_, A> {
             return unsafe { self.arena.raw_grow(ptr, old, new) };
         }
         let room = self.end.get().addr().get() - ptr.addr().get();
-        if aligned && new.size() <= room {
-            // SAFETY: `ptr + new.size() <= end`, inside the slab.
-            self.ptr.set(unsafe { ptr.add(new.size()) });
+        let span = poison::reserved_size(new.size());
+        if aligned && span <= room {
+            // SAFETY: `ptr + span <= end`, inside the slab.
+            self.ptr.set(unsafe { ptr.add(span) });
+            poison::unpoison(ptr, new.size());
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block(new)?;
@@ -417,8 +436,10 @@ unsafe impl<A: Allocator> AllocatorCore for LocalArena<'_, A> {
             return unsafe { self.arena.raw_shrink(ptr, old, new) };
         }
         if ptr.addr().get() & (new.align() - 1) == 0 {
-            // SAFETY: `ptr + new.size() <= ptr + old.size()`, inside the slab.
-            self.ptr.set(unsafe { ptr.add(new.size()) });
+            // SAFETY: `new.size() <= old.size()`, inside the block.
+            poison::poison(unsafe { ptr.add(new.size()) }, old.size() - new.size());
+            // SAFETY: the new span is at most the old one, inside the slab.
+            self.ptr.set(unsafe { ptr.add(poison::reserved_size(new.size())) });
             return Some(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let block = self.alloc_block(new)?;

@@ -82,6 +82,21 @@
 //! abort in the middle of a chunk switch. [`Arena::stats`] reports exact byte counts
 //! ([`Stats`]): handed out, capacity, reserved from the parent, chunks.
 //!
+//! # AddressSanitizer
+//!
+//! With `RUSTFLAGS="-Zsanitizer=address --cfg asan"` the arena poisons the free part of
+//! every chunk and unpoisons each block as it hands it out, as a [`Bump`](crate::Bump)
+//! does (`src/bump/poison.rs` has the picture, and the functions both use): every block
+//! starts on an 8-byte ASan granule and is followed by a poisoned red zone, so an
+//! overflow from one block into the next, or a use of a block after it was freed, is
+//! reported. Blocks of different threads never share a granule (ASan's shadow memory
+//! tracks whole granules); a block is unpoisoned after the compare-and-swap that made it
+//! its thread's and before it is returned, and poisoned before a free or a shrink moves
+//! the cursor back over it, when another thread may claim it. A `LocalArena` lays out its
+//! slab the same way. Resets poison the chunks they keep, and chunks go back to the
+//! parent (or a buffer to its owner) unpoisoned. Without `cfg(asan)` none of this exists:
+//! the layouts and the fast paths are unchanged.
+//!
 //! # A static arena as the global allocator
 //!
 //! [`Arena::from_buffer`] is a `const fn`: the buffer becomes the first chunk on first

@@ -53,6 +53,7 @@ fn values_are_aligned_distinct_and_writable() {
 }
 
 #[test]
+#[cfg_attr(asan, ignore = "red zones change the byte counts")]
 fn alloc_with_builds_the_value_in_the_arena() {
     let arena = Arena::new();
     let calls = Cell::new(0);
@@ -70,6 +71,7 @@ fn alloc_with_builds_the_value_in_the_arena() {
 }
 
 #[test]
+#[cfg_attr(asan, ignore = "red zones change the byte counts")]
 fn a_panicking_initialiser_leaves_the_arena_usable() {
     let arena = Arena::new();
     let caught = catch(|| arena.alloc_with(|| -> u64 { panic!("no value") }));
@@ -80,6 +82,7 @@ fn a_panicking_initialiser_leaves_the_arena_usable() {
 }
 
 #[test]
+#[cfg_attr(asan, ignore = "red zones change the byte counts")]
 fn slices_and_strings_are_copied() {
     let arena = Arena::new();
     let src = [1u32, 2, 3, 4];
@@ -171,6 +174,7 @@ fn try_forms_fail_cleanly_under_a_zero_limit() {
 }
 
 #[test]
+#[cfg_attr(asan, ignore = "red zones change the byte counts")]
 fn try_forms_fail_cleanly_in_a_full_chunk() {
     let arena = Arena::new();
     arena.alloc(0u8);
@@ -218,6 +222,9 @@ fn values_placed_by_many_threads_are_distinct() {
     addrs.sort_unstable();
     assert!(addrs.windows(2).all(|w| w[0] + 8 <= w[1]), "two values overlap");
     assert!(addrs.iter().all(|a| a % 8 == 0));
-    assert_eq!(arena.stats().allocated, 4 * 2000 * 8, "u64s need no padding");
+    if !cfg!(asan) {
+        // (Under `cfg(asan)` each value is followed by a red zone.)
+        assert_eq!(arena.stats().allocated, 4 * 2000 * 8, "u64s need no padding");
+    }
     arena.check_invariants();
 }

@@ -19,12 +19,17 @@
 //! - [`buffer`]: `Arena::from_buffer`, including a `static` arena shared by threads;
 //! - [`global_alloc`]: the `GlobalAlloc` methods called directly;
 //! - [`auto_traits`]: `Send`/`Sync` of the arena, its handles and collections over it, and
-//!   a `Send` future holding a `Vec<u32, &Arena>` across an `.await`.
+//!   a `Send` future holding a `Vec<u32, &Arena>` across an `.await`;
+//! - [`poisoning`] (with `--cfg asan` only): AddressSanitizer reports an overflow from one
+//!   block into the next (of the arena and of a handle's slab), a use after free and
+//!   after a reset; threads' blocks are unpoisoned and fenced by red zones, resizes move
+//!   the poison, and a caller's buffer goes back unpoisoned.
 //!
 //! The `#[global_allocator]` use is a test binary of its own: `tests/arena_global.rs`.
 //!
-//! The arena never poisons memory or adds red zones (only `Bump` does under `cfg(asan)`),
-//! so the exact byte counts here hold in the sanitizer run too.
+//! Under `cfg(asan)` the arena, like `Bump`, follows every block with a red zone (see
+//! [`poisoning`]), so the tests of exact byte counts and block positions are ignored in
+//! the sanitizer run; the others run there too.
 
 mod api;
 mod auto_traits;
@@ -35,6 +40,8 @@ mod global_alloc;
 mod growth;
 mod lifecycle;
 mod local;
+#[cfg(asan)]
+mod poisoning;
 mod set;
 mod stress;
 

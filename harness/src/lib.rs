@@ -7,7 +7,10 @@
 //! - [`drop_counter`]: element types that count their lives and can panic on clone or drop;
 //! - [`panics`]: catching expected panics quietly;
 //! - [`vec_model`], [`string_model`], [`box_model`]: the differential drivers that run each
-//!   collection operation on std's collection and on ours and compare.
+//!   collection operation on std's collection and on ours and compare;
+//! - [`faults`]: fault injection in those drivers (a refused request during a `try_` call
+//!   must make it fail and change nothing);
+//! - [`targets`]: the fuzz targets' entry points.
 
 // Implementing core's unstable `Allocator` (allockit's `nightly` feature) needs the gate;
 // see build.rs.
@@ -20,6 +23,7 @@
 
 pub mod box_model;
 pub mod drop_counter;
+pub mod faults;
 pub mod panics;
 pub mod string_model;
 pub mod targets;

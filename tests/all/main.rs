@@ -11,6 +11,8 @@
 //! - `wrappers/`: the tests of [`allockit::wrappers`] (`Counting`, `FromGlobalAlloc`).
 //! - `arena/`: the tests of [`allockit::Arena`], its `LocalArena` handles and `ArenaSet`.
 //! - `pool/`: the tests of [`allockit::Pool`] and [`allockit::SyncPool`].
+//! - `fuzz/`: the fuzz targets of `fuzz/` (drivers in `allockit_harness::targets`), run on
+//!   pseudo-random and hand-written inputs.
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.
@@ -23,6 +25,7 @@ mod arena;
 mod boxed;
 mod bump;
 mod common;
+mod fuzz;
 mod harness;
 mod pool;
 mod string;

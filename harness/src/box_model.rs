@@ -215,7 +215,7 @@ impl<'f, A: Allocator + Clone> Model<'f, A> {
         let alloc_error = match &out {
             Ok(Err(e)) => match e.kind() {
                 TryReserveErrorKind::AllocError { layout } => Some(layout) == asked,
-                TryReserveErrorKind::CapacityOverflow => false,
+                _ => false,
             },
             _ => false,
         };

@@ -367,59 +367,54 @@ pub fn run_with_faults<A: Allocator + Clone>(
     };
     model.push_str(init);
     ours.push_str(init);
-    compare(&model, &ours, "init");
+    compare(&model, &ours, &|| "init".into());
     for (step, op) in ops.iter().enumerate() {
+        let at = || format!("step {step}: {op:?}");
+        let std_side = |model: &mut String| {
+            catch(|| {
+                let s = model;
+                apply!(s, op, |s: &mut String, n, exact| if exact {
+                    s.try_reserve_exact(n)
+                } else {
+                    s.try_reserve(n)
+                })
+            })
+        };
         if is_fallible(op) {
+            // Ours first, armed; std's side only if ours did not run out of memory.
             let before = (ours.as_ptr(), ours.len(), ours.capacity());
             let (o, refused) = faults::call(faults, || try_ours(&mut ours, op));
-            let at = || format!("step {step}: {op:?}");
             if faults::judge(faults, refused, is_alloc_error(&o), &at) {
-                let m = catch(|| {
-                    let s = &mut model;
-                    apply!(s, op, |s: &mut String, n, exact| if exact {
-                        s.try_reserve_exact(n)
-                    } else {
-                        s.try_reserve(n)
-                    })
-                });
+                let m = std_side(&mut model);
                 assert_eq!(m, o.map(kind), "return value or panic differs at {}", at());
             } else {
                 let after = (ours.as_ptr(), ours.len(), ours.capacity());
                 assert_eq!(after, before, "{}: failed and changed (pointer, len, capacity)", at());
             }
-            compare(&model, &ours, &at());
-            probe(&ours);
-            continue;
+        } else {
+            let m = std_side(&mut model);
+            let o = catch(|| {
+                let s = &mut ours;
+                apply!(s, op, |s: &mut KString<A>, n, exact| if exact {
+                    s.try_reserve_exact(n)
+                } else {
+                    s.try_reserve(n)
+                })
+            });
+            assert_eq!(m, o, "return value or panic differs at {}", at());
         }
-        let m = catch(|| {
-            let s = &mut model;
-            apply!(s, op, |s: &mut String, n, exact| if exact {
-                s.try_reserve_exact(n)
-            } else {
-                s.try_reserve(n)
-            })
-        });
-        let o = catch(|| {
-            let s = &mut ours;
-            apply!(s, op, |s: &mut KString<A>, n, exact| if exact {
-                s.try_reserve_exact(n)
-            } else {
-                s.try_reserve(n)
-            })
-        });
-        let at = format!("step {step}: {op:?}");
-        assert_eq!(m, o, "return value or panic differs at {at}");
         compare(&model, &ours, &at);
         probe(&ours);
     }
     ops.len()
 }
 
-/// Same text, length and capacity; ours is valid UTF-8.
+/// Same text, length and capacity; ours is valid UTF-8. `at` names the step (formatted
+/// only on failure).
 #[track_caller]
-fn compare<A: Allocator>(model: &String, ours: &KString<A>, at: &str) {
-    assert!(std::str::from_utf8(ours.as_bytes()).is_ok(), "ours is not UTF-8 after {at}");
-    assert_eq!(model.as_str(), ours.as_str(), "contents differ after {at}");
-    assert_eq!(model.len(), ours.len(), "len differs after {at}");
-    assert_eq!(model.capacity(), ours.capacity(), "capacity differs after {at}");
+fn compare<A: Allocator>(model: &String, ours: &KString<A>, at: &dyn Fn() -> String) {
+    assert!(std::str::from_utf8(ours.as_bytes()).is_ok(), "ours is not UTF-8 after {}", at());
+    assert_eq!(model.as_str(), ours.as_str(), "contents differ after {}", at());
+    assert_eq!(model.len(), ours.len(), "len differs after {}", at());
+    assert_eq!(model.capacity(), ours.capacity(), "capacity differs after {}", at());
 }

@@ -68,8 +68,9 @@ pub fn call<R>(faults: Option<Faults<'_>>, f: impl FnOnce() -> R) -> (Result<R, 
     }
 }
 
-/// Asserts the table in the [module docs](self) for one call whose result `failed` (ours
-/// returned an `AllocError`) or not, and tells whether std's side must run.
+/// Asserts the table in the [module docs](self) for one call: `refused` says whether a
+/// request was refused during it, `alloc_error` whether ours returned an `AllocError`;
+/// `what` names the call in a failure. Returns whether std's side must run.
 #[track_caller]
 pub fn judge(
     faults: Option<Faults<'_>>,

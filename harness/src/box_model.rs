@@ -2,6 +2,14 @@
 //! `Box<String>`, `Box<[u32]>` and `Box<str>`, over `Global` and over a layout-checking
 //! `&TestAlloc` (for which every live box's block is also checked, and nothing may be left
 //! at the end).
+//!
+//! The `Try*` ops call our fallible constructors (`try_new_in`, `try_new_uninit_in`,
+//! `try_new_zeroed_in`, `try_new_uninit_slice_in`, `try_new_zeroed_slice_in`); std's side
+//! is the infallible `Box::new` of the same value. With [`run_with_faults`] each of them
+//! runs armed under a failing `TestAlloc`: a refused request must make it fail, and then
+//! no box is added on either side (so the comparison proves nothing else changed, and the
+//! live-block check that nothing stayed allocated); see [`crate::faults`]. The fuzz target
+//! `boxed` decodes ops with `arbitrary`.
 
 // Boxes of strings and references to boxes are the point here: they are what is compared.
 #![allow(clippy::box_collection, clippy::borrowed_box, clippy::type_complexity)]
@@ -10,10 +18,12 @@ use std::boxed::Box as StdBox;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use allockit::alloc::{Allocator, Global, Layout};
-use allockit::{Box, Vec};
+use allockit::alloc::{AllocError, Allocator, Global, Layout};
+use allockit::{Box, TryReserveError, TryReserveErrorKind, Vec, unsize_box};
+use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
 
+use crate::faults::{self, Faults};
 use crate::test_alloc::TestAlloc;
 
 /// Longest operation sequence drawn.
@@ -24,18 +34,60 @@ pub fn config() -> ProptestConfig {
 }
 
 /// Which of the three box kinds an operation acts on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub enum Kind {
     Value,
     Slice,
     Str,
 }
 
-#[derive(Clone, Debug)]
+/// The length of a slice made by a `try_` slice constructor.
+#[derive(Clone, Copy, Debug, Arbitrary)]
+pub enum SliceLen {
+    /// 0 to 7 elements.
+    Small(#[arbitrary(with = |u: &mut Unstructured| u.int_in_range(0..=7u8))] u8),
+    /// More than `isize::MAX` bytes: a capacity overflow, which never reaches the allocator.
+    Overflow,
+}
+
+impl SliceLen {
+    fn get(self) -> usize {
+        match self {
+            SliceLen::Small(n) => usize::from(n),
+            SliceLen::Overflow => isize::MAX as usize / size_of::<u32>() + 1,
+        }
+    }
+}
+
+/// A short text over `[a-zé€]`, as the proptest strategy draws it.
+fn arb_text(u: &mut Unstructured<'_>) -> arbitrary::Result<String> {
+    let n = u.int_in_range(0..=6)?;
+    (0..n).map(|_| u.choose(&['a', 'b', 'q', 'z', 'é', '€']).copied()).collect()
+}
+
+fn arb_items(u: &mut Unstructured<'_>) -> arbitrary::Result<std::vec::Vec<u32>> {
+    let n = u.int_in_range(0..=5)?;
+    (0..n).map(|_| u.arbitrary()).collect()
+}
+
+/// One operation. Indices pick an existing box of the kind modulo their number (ops on a
+/// kind with no box do nothing). Drawn by proptest ([`op`]) and decoded by `arbitrary`
+/// with the same bounds.
+#[derive(Clone, Debug, Arbitrary)]
 pub enum Op {
-    NewValue(String),
-    NewSlice(std::vec::Vec<u32>),
-    NewStr(String),
+    NewValue(#[arbitrary(with = arb_text)] String),
+    NewSlice(#[arbitrary(with = arb_items)] std::vec::Vec<u32>),
+    NewStr(#[arbitrary(with = arb_text)] String),
+    /// `Box::try_new_in`.
+    TryNewValue(#[arbitrary(with = arb_text)] String),
+    /// `Box::try_new_uninit_in`, then `Box::write`.
+    TryNewUninit(#[arbitrary(with = arb_text)] String),
+    /// `Box::try_new_zeroed_in` of a `[u32; 4]`, then unsized to a `Box<[u32]>`.
+    TryNewZeroedArray,
+    /// `Box::try_new_uninit_slice_in`, each element written as `fill + i`.
+    TryNewUninitSlice(SliceLen, u32),
+    /// `Box::try_new_zeroed_slice_in`.
+    TryNewZeroedSlice(SliceLen),
     Clone(Kind, usize),
     /// Writes through `DerefMut`: appends to the string, sets an element, uppercases.
     Write(Kind, usize, u32),
@@ -51,12 +103,21 @@ fn kind() -> impl Strategy<Value = Kind> {
     prop_oneof![Just(Kind::Value), Just(Kind::Slice), Just(Kind::Str)]
 }
 
+fn slice_len() -> impl Strategy<Value = SliceLen> {
+    prop_oneof![6 => (0u8..8).prop_map(SliceLen::Small), 1 => Just(SliceLen::Overflow)]
+}
+
 pub fn op() -> impl Strategy<Value = Op> {
     let text = "[a-zé€]{0,6}";
     prop_oneof![
         text.prop_map(Op::NewValue),
         prop::collection::vec(any::<u32>(), 0..6).prop_map(Op::NewSlice),
         text.prop_map(Op::NewStr),
+        text.prop_map(Op::TryNewValue),
+        text.prop_map(Op::TryNewUninit),
+        Just(Op::TryNewZeroedArray),
+        (slice_len(), any::<u32>()).prop_map(|(n, v)| Op::TryNewUninitSlice(n, v)),
+        slice_len().prop_map(Op::TryNewZeroedSlice),
         (kind(), any::<usize>()).prop_map(|(k, i)| Op::Clone(k, i)),
         (kind(), any::<usize>(), any::<u32>()).prop_map(|(k, i, v)| Op::Write(k, i, v)),
         any::<usize>().prop_map(Op::IntoInner),
@@ -74,8 +135,9 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
 }
 
 /// Pairs of (std's box, ours) for each kind.
-struct Model<A: Allocator + Clone> {
+struct Model<'f, A: Allocator + Clone> {
     alloc: A,
+    faults: Option<Faults<'f>>,
     values: std::vec::Vec<(StdBox<String>, Box<String, A>)>,
     slices: std::vec::Vec<(StdBox<[u32]>, Box<[u32], A>)>,
     strs: std::vec::Vec<(StdBox<str>, Box<str, A>)>,
@@ -103,9 +165,75 @@ fn compare<T: ?Sized + Ord, A: Allocator>(
     assert_eq!(s.0 >= s.1, o.0 >= o.1);
 }
 
-impl<A: Allocator + Clone> Model<A> {
-    fn new(alloc: A) -> Self {
-        Model { alloc, values: vec![], slices: vec![], strs: vec![] }
+/// The error a `try_` slice constructor must return for `len` `u32`s, unless refused.
+fn slice_error(len: usize) -> Option<TryReserveErrorKind> {
+    Layout::array::<u32>(len).is_err().then_some(TryReserveErrorKind::CapacityOverflow)
+}
+
+impl<'f, A: Allocator + Clone> Model<'f, A> {
+    fn new(alloc: A, faults: Option<Faults<'f>>) -> Self {
+        Model { alloc, faults, values: vec![], slices: vec![], strs: vec![] }
+    }
+
+    /// A sized `try_` constructor: runs `ours` armed; if it was not refused, it must have
+    /// made a box, which is paired with std's `make()`. See [`crate::faults`].
+    fn try_value<T, S>(
+        &self,
+        op: &Op,
+        ours: impl FnOnce(A) -> Result<Box<T, A>, AllocError>,
+        std: impl FnOnce() -> S,
+    ) -> Option<(S, Box<T, A>)>
+    where
+        T: ?Sized,
+    {
+        let alloc = self.alloc.clone();
+        let (out, refused) = faults::call(self.faults, || ours(alloc));
+        let alloc_error = matches!(out, Ok(Err(AllocError)));
+        let what = || format!("{op:?}");
+        if !faults::judge(self.faults, refused, alloc_error, &what) {
+            return None;
+        }
+        match out {
+            Ok(Ok(b)) => Some((std(), b)),
+            Ok(Err(AllocError)) => unreachable!("judged above"),
+            Err(panic) => panic!("{op:?} panicked: {panic}"),
+        }
+    }
+
+    /// A slice `try_` constructor of `len` elements: as [`try_value`](Self::try_value),
+    /// and a capacity overflow must be reported as one, without a request.
+    fn try_slice(
+        &self,
+        op: &Op,
+        len: usize,
+        ours: impl FnOnce(A) -> Result<Box<[u32], A>, TryReserveError>,
+        std: impl FnOnce() -> StdBox<[u32]>,
+    ) -> Option<(StdBox<[u32]>, Box<[u32], A>)> {
+        let alloc = self.alloc.clone();
+        let (out, refused) = faults::call(self.faults, || ours(alloc));
+        let asked = Layout::array::<u32>(len).ok();
+        let alloc_error = match &out {
+            Ok(Err(e)) => match e.kind() {
+                TryReserveErrorKind::AllocError { layout } => Some(layout) == asked,
+                _ => false,
+            },
+            _ => false,
+        };
+        let what = || format!("{op:?}");
+        if !faults::judge(self.faults, refused, alloc_error, &what) {
+            return None;
+        }
+        match out {
+            Ok(Ok(b)) => {
+                assert_eq!(slice_error(len), None, "{op:?} succeeded");
+                Some((std(), b))
+            }
+            Ok(Err(e)) => {
+                assert_eq!(Some(e.kind()), slice_error(len), "{op:?} failed");
+                None
+            }
+            Err(panic) => panic!("{op:?} panicked: {panic}"),
+        }
     }
 
     fn len(&self, k: Kind) -> usize {
@@ -147,6 +275,69 @@ impl<A: Allocator + Clone> Model<A> {
             Op::NewStr(s) => {
                 let ours = self.boxed_str(s);
                 self.strs.push((s.clone().into_boxed_str(), ours));
+            }
+            Op::TryNewValue(s) => {
+                let pair = self.try_value(
+                    op,
+                    |a| Box::try_new_in(s.clone(), a),
+                    || StdBox::new(s.clone()),
+                );
+                self.values.extend(pair);
+            }
+            Op::TryNewUninit(s) => {
+                let pair = self.try_value(
+                    op,
+                    |a| Box::<String, A>::try_new_uninit_in(a).map(|b| Box::write(b, s.clone())),
+                    || StdBox::new(s.clone()),
+                );
+                self.values.extend(pair);
+            }
+            Op::TryNewZeroedArray => {
+                let pair = self.try_value(
+                    op,
+                    |a| {
+                        Box::<[u32; 4], A>::try_new_zeroed_in(a).map(|b| {
+                            // SAFETY: all-zero bytes are a valid `[u32; 4]`.
+                            let b = unsafe { b.assume_init() };
+                            unsize_box!(b => [u32])
+                        })
+                    },
+                    || StdBox::<[u32]>::from([0; 4]),
+                );
+                self.slices.extend(pair);
+            }
+            &Op::TryNewUninitSlice(n, fill) => {
+                let len = n.get();
+                let pair = self.try_slice(
+                    op,
+                    len,
+                    |a| {
+                        Box::<[u32], A>::try_new_uninit_slice_in(len, a).map(|mut b| {
+                            for (i, slot) in b.iter_mut().enumerate() {
+                                slot.write(fill.wrapping_add(i as u32));
+                            }
+                            // SAFETY: every element was just written.
+                            unsafe { b.assume_init() }
+                        })
+                    },
+                    || (0..len).map(|i| fill.wrapping_add(i as u32)).collect(),
+                );
+                self.slices.extend(pair);
+            }
+            &Op::TryNewZeroedSlice(n) => {
+                let len = n.get();
+                let pair = self.try_slice(
+                    op,
+                    len,
+                    |a| {
+                        Box::<[u32], A>::try_new_zeroed_slice_in(len, a).map(|b| {
+                            // SAFETY: all-zero bytes are valid `u32`s.
+                            unsafe { b.assume_init() }
+                        })
+                    },
+                    || vec![0; len].into_boxed_slice(),
+                );
+                self.slices.extend(pair);
             }
             &Op::Clone(k, i) => {
                 let Some(i) = self.pick(k, i) else { return };
@@ -263,17 +454,26 @@ impl<A: Allocator + Clone> Model<A> {
     }
 
     /// Compares every pair; with `live`, checks each box's block and the total.
-    fn check(&self, live: Option<&TestAlloc>) {
-        for (s, o) in &self.values {
-            check_pair(s, o);
-            assert_eq!(format!("{s}"), format!("{o}"));
-        }
-        for (s, o) in &self.slices {
-            check_pair(s, o);
-        }
-        for (s, o) in &self.strs {
-            check_pair(s, o);
-            assert_eq!(format!("{s}"), format!("{o}"));
+    ///
+    /// Without `full`, only the contents are compared, not the formatting and hashing
+    /// (which cost most of a fuzz run's time and depend on nothing but the contents).
+    fn check(&self, live: Option<&TestAlloc>, full: bool) {
+        if full {
+            for (s, o) in &self.values {
+                check_pair(s, o);
+                assert_eq!(format!("{s}"), format!("{o}"));
+            }
+            for (s, o) in &self.slices {
+                check_pair(s, o);
+            }
+            for (s, o) in &self.strs {
+                check_pair(s, o);
+                assert_eq!(format!("{s}"), format!("{o}"));
+            }
+        } else {
+            assert!(self.values.iter().all(|(s, o)| **s == **o), "a Box<String> differs");
+            assert!(self.slices.iter().all(|(s, o)| **s == **o), "a Box<[u32]> differs");
+            assert!(self.strs.iter().all(|(s, o)| **s == **o), "a Box<str> differs");
         }
         let Some(alloc) = live else { return };
         let mut total = 0;
@@ -306,12 +506,46 @@ pub fn ops() -> impl Strategy<Value = std::vec::Vec<Op>> {
 /// Runs `ops` over `alloc`, comparing every pair after each step, then calling
 /// `after_step` (which may check or use the allocator between steps).
 pub fn run_in<A: Allocator + Clone>(alloc: A, ops: &[Op], after_step: &dyn Fn()) {
-    let mut m = Model::new(alloc);
+    let mut m = Model::new(alloc, None);
     for op in ops {
         m.apply(op);
-        m.check(None);
+        m.check(None, true);
         after_step();
     }
+}
+
+/// [`run_in`] for the fuzz target, with the `try_` constructors armed under `faults` (see
+/// [`crate::faults`]); with `live`, the `TestAlloc` the boxes are allocated in directly,
+/// every live box's block is checked after each step too. The pairs' contents are
+/// compared after each step, their formatting and hashing at the end only. Returns how
+/// many ops ran.
+pub fn run_with_faults<A: Allocator + Clone>(
+    alloc: A,
+    ops: &[Op],
+    faults: Option<Faults<'_>>,
+    live: Option<&TestAlloc>,
+    after_step: &dyn Fn(),
+) -> usize {
+    let mut m = Model::new(alloc, faults);
+    for op in ops {
+        m.apply(op);
+        m.check(live, false);
+        after_step();
+    }
+    m.check(live, true);
+    ops.len()
+}
+
+/// The most ops [`arbitrary_ops`] decodes.
+pub const MAX_DECODED_OPS: usize = 64;
+
+/// Ops decoded by `arbitrary` until the input ends, [`MAX_DECODED_OPS`] at most.
+pub fn arbitrary_ops(u: &mut Unstructured<'_>) -> arbitrary::Result<std::vec::Vec<Op>> {
+    let mut ops = std::vec::Vec::new();
+    while ops.len() < MAX_DECODED_OPS && !u.is_empty() {
+        ops.push(u.arbitrary()?);
+    }
+    Ok(ops)
 }
 
 pub fn run_global(ops: &[Op]) {
@@ -320,10 +554,10 @@ pub fn run_global(ops: &[Op]) {
 
 pub fn run_test_alloc(alloc: &TestAlloc, ops: &[Op]) {
     {
-        let mut m = Model::new(alloc);
+        let mut m = Model::new(alloc, None);
         for op in ops {
             m.apply(op);
-            m.check(Some(alloc));
+            m.check(Some(alloc), true);
         }
     }
     alloc.assert_no_leaks();

@@ -10,7 +10,10 @@
 //!   collection operation on std's collection and on ours and compare;
 //! - [`alloc_model`]: the allocator-level driver of the `bump`, `arena` and `pool` fuzz
 //!   targets (allocate, resize and free through the `Allocator` trait, checking every
-//!   live block).
+//!   live block);
+//! - [`faults`]: fault injection in those drivers (a refused request during a `try_` call
+//!   must make it fail and change nothing);
+//! - [`targets`]: the fuzz targets' entry points.
 
 // Implementing core's unstable `Allocator` (allockit's `nightly` feature) needs the gate;
 // see build.rs.
@@ -24,6 +27,7 @@
 pub mod alloc_model;
 pub mod box_model;
 pub mod drop_counter;
+pub mod faults;
 pub mod panics;
 pub mod string_model;
 pub mod targets;

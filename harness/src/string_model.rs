@@ -9,8 +9,11 @@
 //! 2. asserts equal contents, `len` and `capacity` (exactly: the growth rule is std's),
 //!    that ours is valid UTF-8, and calls the caller's probe with ours.
 //!
-//! Fallible methods std lacks (`try_push`, `try_insert_str`, ...) are modelled as
-//! `try_reserve` followed by the infallible call.
+//! Fallible methods std lacks (`try_push`, `try_insert_str`, ...) are modelled on std's
+//! side as `try_reserve` followed by the infallible call. With [`run_with_faults`], every
+//! fallible call on ours runs first with a failing `TestAlloc` armed: if it failed for lack
+//! of memory, ours must be unchanged (pointer included) and std's side is skipped; see
+//! [`crate::faults`]. The fuzz target `string` decodes a case with [`arbitrary_case`].
 
 // The tests run on toolchains newer than the crate's MSRV (std's
 // `String::extend_from_within` is from 1.87).
@@ -18,11 +21,13 @@
 
 use std::ops::Bound;
 
-use allockit::String as KString;
 use allockit::alloc::Allocator;
+use allockit::{String as KString, TryReserveError, TryReserveErrorKind};
+use arbitrary::{Arbitrary, Unstructured};
 use proptest::collection::vec as pvec;
 use proptest::prelude::*;
 
+use crate::faults::{self, Faults};
 use crate::panics::catch;
 
 /// Chars of every UTF-8 length, and a NUL.
@@ -38,31 +43,72 @@ pub fn any_text(max: usize) -> impl Strategy<Value = String> {
     pvec(any_char(), 0..max).prop_map(|cs| cs.into_iter().collect())
 }
 
+/// A char from [`ALPHABET`], decoded by `arbitrary`.
+fn arb_char(u: &mut Unstructured<'_>) -> arbitrary::Result<char> {
+    u.choose(ALPHABET).copied()
+}
+
+/// A string of fewer than `max` chars from [`ALPHABET`], decoded by `arbitrary`.
+fn arb_text(u: &mut Unstructured<'_>, max: u8) -> arbitrary::Result<String> {
+    let n = u.int_in_range(0..=max - 1)?;
+    (0..n).map(|_| arb_char(u)).collect()
+}
+
+fn arb_chars(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<char>> {
+    let n = u.int_in_range(0..=4)?;
+    (0..n).map(|_| arb_char(u)).collect()
+}
+
+fn arb_texts(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<String>> {
+    let n = u.int_in_range(0..=3)?;
+    (0..n).map(|_| arb_text(u, 3)).collect()
+}
+
+fn arb_take(u: &mut Unstructured<'_>) -> arbitrary::Result<u8> {
+    u.int_in_range(0..=3)
+}
+
+fn arb_panic_at(u: &mut Unstructured<'_>) -> arbitrary::Result<Option<u8>> {
+    Ok(if u.arbitrary()? { Some(u.int_in_range(0..=7)?) } else { None })
+}
+
 /// One operation. Indices are `u16`s reduced modulo `len + 4` when run, so some are past
 /// the end and many fall inside multi-byte chars.
-#[derive(Clone, Debug)]
+///
+/// Drawn by proptest ([`any_op`]) and decoded by `arbitrary` with the same bounds: chars
+/// from [`ALPHABET`], strings of at most 7 chars, at most 4 chars or 3 strings to extend by.
+#[derive(Clone, Debug, Arbitrary)]
 pub enum Op {
-    Push(char),
-    TryPush(char),
-    PushStr(String),
-    TryPushStr(String),
-    AddAssign(String),
+    Push(#[arbitrary(with = arb_char)] char),
+    TryPush(#[arbitrary(with = arb_char)] char),
+    PushStr(#[arbitrary(with = |u: &mut Unstructured| arb_text(u, 6))] String),
+    TryPushStr(#[arbitrary(with = |u: &mut Unstructured| arb_text(u, 6))] String),
+    AddAssign(#[arbitrary(with = |u: &mut Unstructured| arb_text(u, 4))] String),
     Pop,
-    Insert(u16, char),
-    TryInsert(u16, char),
-    InsertStr(u16, String),
-    TryInsertStr(u16, String),
+    Insert(u16, #[arbitrary(with = arb_char)] char),
+    TryInsert(u16, #[arbitrary(with = arb_char)] char),
+    InsertStr(u16, #[arbitrary(with = |u: &mut Unstructured| arb_text(u, 5))] String),
+    TryInsertStr(u16, #[arbitrary(with = |u: &mut Unstructured| arb_text(u, 5))] String),
     Remove(u16),
     Truncate(u16),
     Clear,
     SplitOff(u16),
     /// Drain a range, take `front` chars from the front and `back` from the back, then
     /// drop the rest.
-    Drain(Bound<u16>, Bound<u16>, u8, u8),
-    ReplaceRange(Bound<u16>, Bound<u16>, String),
+    Drain(
+        Bound<u16>,
+        Bound<u16>,
+        #[arbitrary(with = arb_take)] u8,
+        #[arbitrary(with = arb_take)] u8,
+    ),
+    ReplaceRange(
+        Bound<u16>,
+        Bound<u16>,
+        #[arbitrary(with = |u: &mut Unstructured| arb_text(u, 5))] String,
+    ),
     ExtendFromWithin(Bound<u16>, Bound<u16>),
-    ExtendChars(Vec<char>),
-    ExtendStrs(Vec<String>),
+    ExtendChars(#[arbitrary(with = arb_chars)] Vec<char>),
+    ExtendStrs(#[arbitrary(with = arb_texts)] Vec<String>),
     Reserve(u8),
     ReserveExact(u8),
     TryReserve(bool, u8),
@@ -70,9 +116,24 @@ pub enum Op {
     ShrinkTo(u8),
     ShrinkToFit,
     /// Keep the chars whose bit in the mask is set; panic on the `n`-th call if `Some(n)`.
-    Retain(u64, Option<u8>),
-    CloneFrom(String),
+    Retain(u64, #[arbitrary(with = arb_panic_at)] Option<u8>),
+    CloneFrom(#[arbitrary(with = |u: &mut Unstructured| arb_text(u, 8))] String),
     MakeAsciiUppercase,
+}
+
+/// The most operations a case decoded by [`arbitrary_case`] holds.
+pub const MAX_DECODED_OPS: usize = 64;
+
+/// A case as [`any_case`] draws it, decoded by `arbitrary`: an initial capacity below 20,
+/// an initial text, and operations until the input ends ([`MAX_DECODED_OPS`] at most).
+pub fn arbitrary_case(u: &mut Unstructured<'_>) -> arbitrary::Result<(u8, String, Vec<Op>)> {
+    let cap = u.int_in_range(0..=19)?;
+    let init = arb_text(u, 8)?;
+    let mut ops = Vec::new();
+    while ops.len() < MAX_DECODED_OPS && !u.is_empty() {
+        ops.push(u.arbitrary()?);
+    }
+    Ok((cap, init, ops))
 }
 
 fn any_bound() -> impl Strategy<Value = Bound<u16>> {
@@ -239,47 +300,121 @@ macro_rules! apply {
     }};
 }
 
+/// Whether `op` calls a fallible method of ours.
+fn is_fallible(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::TryPush(_)
+            | Op::TryPushStr(_)
+            | Op::TryInsert(..)
+            | Op::TryInsertStr(..)
+            | Op::TryReserve(..)
+            | Op::TryReserveExact(..)
+    )
+}
+
+/// Our fallible method for a fallible `op`.
+fn try_ours<A: Allocator>(s: &mut KString<A>, op: &Op) -> Result<(), TryReserveError> {
+    let len = s.len();
+    match op {
+        Op::TryPush(c) => s.try_push(*c),
+        Op::TryPushStr(t) => s.try_push_str(t),
+        Op::TryInsert(i, c) => s.try_insert(ix(*i, len), *c),
+        Op::TryInsertStr(i, t) => s.try_insert_str(ix(*i, len), t),
+        Op::TryReserve(h, n) => s.try_reserve(amount(*h, *n)),
+        Op::TryReserveExact(h, n) => s.try_reserve_exact(amount(*h, *n)),
+        _ => unreachable!("not a fallible op: {op:?}"),
+    }
+}
+
+/// Whether ours failed for lack of memory.
+fn is_alloc_error<R>(r: &Result<Result<R, TryReserveError>, String>) -> bool {
+    matches!(r, Ok(Err(e)) if matches!(e.kind(), TryReserveErrorKind::AllocError { .. }))
+}
+
 /// Runs a case on std's `String` and on ours over `alloc`, comparing after every op;
 /// `probe` sees ours after each step (and after the last one).
 pub fn run<A: Allocator + Clone>(
     alloc: A,
-    (cap, init, ops): &(u8, String, Vec<Op>),
+    case: &(u8, String, Vec<Op>),
     probe: &dyn Fn(&KString<A>),
 ) {
-    let mut model = String::with_capacity(usize::from(*cap));
+    run_with_faults(alloc, case, probe, None);
+}
+
+/// [`run`], with every fallible call on ours (the initial `try_with_capacity_in` when the
+/// capacity is odd, `try_push`, `try_insert_str`, `try_reserve`...) armed under `faults`;
+/// see [`crate::faults`]. Returns how many operations ran.
+pub fn run_with_faults<A: Allocator + Clone>(
+    alloc: A,
+    (cap, init, ops): &(u8, String, Vec<Op>),
+    probe: &dyn Fn(&KString<A>),
+    faults: Option<Faults<'_>>,
+) -> usize {
+    let cap = usize::from(*cap);
+    let (mut model, mut ours) = if cap % 2 == 1 {
+        let (out, refused) =
+            faults::call(faults, || KString::try_with_capacity_in(cap, alloc.clone()));
+        let alloc_error = is_alloc_error(&out);
+        if faults::judge(faults, refused, alloc_error, &|| format!("try_with_capacity_in({cap})")) {
+            (String::with_capacity(cap), out.expect("no panic").expect("a small capacity"))
+        } else {
+            // Nothing was made: both start empty.
+            (String::new(), KString::new_in(alloc))
+        }
+    } else {
+        (String::with_capacity(cap), KString::with_capacity_in(cap, alloc))
+    };
     model.push_str(init);
-    let mut ours = KString::with_capacity_in(usize::from(*cap), alloc);
     ours.push_str(init);
-    compare(&model, &ours, "init");
+    compare(&model, &ours, &|| "init".into());
     for (step, op) in ops.iter().enumerate() {
-        let m = catch(|| {
-            let s = &mut model;
-            apply!(s, op, |s: &mut String, n, exact| if exact {
-                s.try_reserve_exact(n)
-            } else {
-                s.try_reserve(n)
+        let at = || format!("step {step}: {op:?}");
+        let std_side = |model: &mut String| {
+            catch(|| {
+                let s = model;
+                apply!(s, op, |s: &mut String, n, exact| if exact {
+                    s.try_reserve_exact(n)
+                } else {
+                    s.try_reserve(n)
+                })
             })
-        });
-        let o = catch(|| {
-            let s = &mut ours;
-            apply!(s, op, |s: &mut KString<A>, n, exact| if exact {
-                s.try_reserve_exact(n)
+        };
+        if is_fallible(op) {
+            // Ours first, armed; std's side only if ours did not run out of memory.
+            let before = (ours.as_ptr(), ours.len(), ours.capacity());
+            let (o, refused) = faults::call(faults, || try_ours(&mut ours, op));
+            if faults::judge(faults, refused, is_alloc_error(&o), &at) {
+                let m = std_side(&mut model);
+                assert_eq!(m, o.map(kind), "return value or panic differs at {}", at());
             } else {
-                s.try_reserve(n)
-            })
-        });
-        let at = format!("step {step}: {op:?}");
-        assert_eq!(m, o, "return value or panic differs at {at}");
+                let after = (ours.as_ptr(), ours.len(), ours.capacity());
+                assert_eq!(after, before, "{}: failed and changed (pointer, len, capacity)", at());
+            }
+        } else {
+            let m = std_side(&mut model);
+            let o = catch(|| {
+                let s = &mut ours;
+                apply!(s, op, |s: &mut KString<A>, n, exact| if exact {
+                    s.try_reserve_exact(n)
+                } else {
+                    s.try_reserve(n)
+                })
+            });
+            assert_eq!(m, o, "return value or panic differs at {}", at());
+        }
         compare(&model, &ours, &at);
         probe(&ours);
     }
+    ops.len()
 }
 
-/// Same text, length and capacity; ours is valid UTF-8.
+/// Same text, length and capacity; ours is valid UTF-8. `at` names the step (formatted
+/// only on failure).
 #[track_caller]
-fn compare<A: Allocator>(model: &String, ours: &KString<A>, at: &str) {
-    assert!(std::str::from_utf8(ours.as_bytes()).is_ok(), "ours is not UTF-8 after {at}");
-    assert_eq!(model.as_str(), ours.as_str(), "contents differ after {at}");
-    assert_eq!(model.len(), ours.len(), "len differs after {at}");
-    assert_eq!(model.capacity(), ours.capacity(), "capacity differs after {at}");
+fn compare<A: Allocator>(model: &String, ours: &KString<A>, at: &dyn Fn() -> String) {
+    assert!(std::str::from_utf8(ours.as_bytes()).is_ok(), "ours is not UTF-8 after {}", at());
+    assert_eq!(model.as_str(), ours.as_str(), "contents differ after {}", at());
+    assert_eq!(model.len(), ours.len(), "len differs after {}", at());
+    assert_eq!(model.capacity(), ours.capacity(), "capacity differs after {}", at());
 }

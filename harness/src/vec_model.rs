@@ -16,6 +16,11 @@
 //! `&TestAlloc` and the crate's own allocators. Fallible methods that std lacks
 //! (`try_push`, `try_insert`, ...) are modelled as `try_reserve` followed by the
 //! infallible call.
+//!
+//! With [`run_with_faults`], every fallible call on ours runs first with a failing
+//! `TestAlloc` armed: if it failed for lack of memory, ours must be unchanged (pointer
+//! included) and std's side is skipped; see [`crate::faults`]. The fuzz target `vec`
+//! ([`crate::targets`]) decodes a [`Case`] with `arbitrary`.
 
 use std::cmp::Ordering;
 use std::collections::hash_map::DefaultHasher;
@@ -27,10 +32,12 @@ use std::vec::Vec as StdVec;
 
 use allockit::alloc::{Allocator, Global, Layout};
 use allockit::{TryReserveError, TryReserveErrorKind, Vec as KVec};
+use arbitrary::{Arbitrary, Unstructured};
 use proptest::collection::vec as pvec;
 use proptest::prelude::*;
 
 use crate::drop_counter::{self, Tracked, TrackedZst};
+use crate::faults::{self, Faults};
 use crate::panics::catch;
 
 // ---------------------------------------------------------------------------------------
@@ -190,7 +197,7 @@ pub fn hash_of<H: Hash + ?Sized>(x: &H) -> u64 {
 
 /// An index, resolved against the current length: `raw % (len + 2)`, so one draw in
 /// `len + 2` or so is out of range.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub struct Idx(pub u8);
 
 impl Idx {
@@ -200,7 +207,7 @@ impl Idx {
 }
 
 /// A new length, resolved as `raw % (len + 8)` (so it grows as often as it shrinks).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub struct Len(pub u8);
 
 impl Len {
@@ -221,6 +228,24 @@ pub enum End {
     },
 }
 
+/// Weighted as [`end`] draws it (`Max` 1 time in 16), so that not every other range
+/// overflows.
+impl<'a> Arbitrary<'a> for End {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let i = u8::arbitrary(u)?;
+        Ok(match u.int_in_range(0..=15u8)? {
+            0..=2 => End::Unbounded,
+            3..=8 => End::Included(i),
+            9..=14 => End::Excluded(i),
+            _ => End::Max { included: i % 2 == 0 },
+        })
+    }
+
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        (2, Some(2))
+    }
+}
+
 impl End {
     fn at(self, len: usize) -> Bound<usize> {
         match self {
@@ -234,7 +259,7 @@ impl End {
 }
 
 /// A range of any kind (`a..b`, `a..=b`, `..`, excluded starts, ...).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub struct RangeSel(pub End, pub End);
 
 impl RangeSel {
@@ -244,10 +269,15 @@ impl RangeSel {
 }
 
 /// A predicate for `retain`, `dedup_by`, `extract_if`, `pop_if`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub enum Pred {
-    /// True when `key % m == r`.
-    Key { m: u8, r: u8 },
+    /// True when `key % m == r` (`m` in 1..4, `r` in 0..4).
+    Key {
+        #[arbitrary(with = |u: &mut Unstructured| u.int_in_range(1..=3u8))]
+        m: u8,
+        #[arbitrary(with = |u: &mut Unstructured| u.int_in_range(0..=3u8))]
+        r: u8,
+    },
     /// The answer for the `i`-th call is bit `i % 16` of the mask.
     Calls(u16),
 }
@@ -285,7 +315,7 @@ impl Judge {
 }
 
 /// How an iterator handed to `extend`/`splice` reports its length.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub enum Hint {
     /// A `std::vec::IntoIter` (exact, and `TrustedLen` for std).
     Exact,
@@ -337,6 +367,22 @@ pub enum Amount {
     Fill,
 }
 
+/// Mostly small amounts (`Small(0..20)` 7 times in 8), as [`amount`] draws them.
+impl<'a> Arbitrary<'a> for Amount {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(match u.int_in_range(0..=23u8)? {
+            21 => Amount::UsizeMax,
+            22 => Amount::Overflow,
+            23 => Amount::Fill,
+            n => Amount::Small(n % 20),
+        })
+    }
+
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        (1, Some(1))
+    }
+}
+
 impl Amount {
     fn at<T>(self, len: usize) -> usize {
         let size = mem::size_of::<T>();
@@ -351,7 +397,7 @@ impl Amount {
 }
 
 /// One step on an iterator (`into_iter`, `drain`).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Arbitrary)]
 pub enum Step {
     Next,
     NextBack,
@@ -432,34 +478,43 @@ fn steps<T: Elem>(it: &mut impl Stepper<T>, plan: &[Step]) -> StdVec<Ev<T>> {
 }
 
 /// One operation of the differential driver. Seeds make elements through [`Elem::make`].
-#[derive(Clone, Debug)]
+///
+/// Drawn by proptest ([`op`]) for the test suite and decoded by `arbitrary` for the fuzz
+/// targets, with the same bounds: seeds in 0..8, lists of up to 6 seeds (24 for the
+/// iterator-taking ops), iterator plans of up to 5 steps.
+#[derive(Clone, Debug, Arbitrary)]
 pub enum Op {
-    Push(u8),
+    Push(#[arbitrary(with = arb_seed)] u8),
     Pop,
     PopIf(Pred),
-    Insert(Idx, u8),
+    Insert(Idx, #[arbitrary(with = arb_seed)] u8),
     Remove(Idx),
     SwapRemove(Idx),
     Truncate(Len),
     Clear,
-    Resize(Len, u8),
-    ResizeWith(Len, u8),
-    ExtendFromSlice(StdVec<u8>),
+    Resize(Len, #[arbitrary(with = arb_seed)] u8),
+    ResizeWith(Len, #[arbitrary(with = arb_seed)] u8),
+    ExtendFromSlice(#[arbitrary(with = arb_seeds)] StdVec<u8>),
     ExtendFromWithin(RangeSel),
-    Extend(StdVec<u8>, Hint),
-    ExtendRef(StdVec<u8>),
-    Append(StdVec<u8>),
+    Extend(#[arbitrary(with = arb_long_seeds)] StdVec<u8>, Hint),
+    ExtendRef(#[arbitrary(with = arb_seeds)] StdVec<u8>),
+    Append(#[arbitrary(with = arb_long_seeds)] StdVec<u8>),
     SplitOff(Idx),
     Retain(Pred),
-    RetainMut(Pred, u8),
+    RetainMut(Pred, #[arbitrary(with = arb_seed)] u8),
     Dedup,
     DedupBy(Pred),
-    DedupByKey(u8),
-    Drain(RangeSel, StdVec<Step>),
+    DedupByKey(#[arbitrary(with = |u: &mut Unstructured| u.int_in_range(1..=3u8))] u8),
+    Drain(RangeSel, #[arbitrary(with = arb_plan)] StdVec<Step>),
     /// Range, replacement, its size hint, how many removed items to take before dropping.
-    Splice(RangeSel, StdVec<u8>, Hint, u8),
+    Splice(
+        RangeSel,
+        #[arbitrary(with = arb_long_seeds)] StdVec<u8>,
+        Hint,
+        #[arbitrary(with = arb_take)] u8,
+    ),
     /// Range, predicate, how many items to take before dropping (>= 4: all).
-    ExtractIf(RangeSel, Pred, u8),
+    ExtractIf(RangeSel, Pred, #[arbitrary(with = arb_take)] u8),
     Reserve(Amount),
     ReserveExact(Amount),
     TryReserve(Amount),
@@ -467,20 +522,20 @@ pub enum Op {
     ShrinkTo(Len),
     ShrinkToFit,
     /// Write into `spare_capacity_mut`, then `set_len`.
-    FillSpare(StdVec<u8>),
-    PushWithinCapacity(u8),
-    TryPush(u8),
-    TryInsert(Idx, u8),
-    TryExtendFromSlice(StdVec<u8>),
-    TryResize(Len, u8),
+    FillSpare(#[arbitrary(with = arb_seeds)] StdVec<u8>),
+    PushWithinCapacity(#[arbitrary(with = arb_seed)] u8),
+    TryPush(#[arbitrary(with = arb_seed)] u8),
+    TryInsert(Idx, #[arbitrary(with = arb_seed)] u8),
+    TryExtendFromSlice(#[arbitrary(with = arb_seeds)] StdVec<u8>),
+    TryResize(Len, #[arbitrary(with = arb_seed)] u8),
     /// `v[i]`.
     Get(Idx),
     /// `v[i] = x`.
-    Set(Idx, u8),
+    Set(Idx, #[arbitrary(with = arb_seed)] u8),
     /// `v[range]`.
     Slice(RangeSel),
     /// `for x in &mut v`, overwriting every other element.
-    IterMut(u8),
+    IterMut(#[arbitrary(with = arb_seed)] u8),
     /// `for x in &v`.
     IterRef,
     /// Slice methods through `DerefMut`.
@@ -488,22 +543,66 @@ pub enum Op {
     Sort,
     /// Consume the vector by value with these steps, drop the rest; continue with an empty
     /// vector.
-    IntoIter(StdVec<Step>),
+    IntoIter(#[arbitrary(with = arb_plan)] StdVec<Step>),
     Clone,
     /// `clone_from` a vector made from the seeds.
-    CloneFrom(StdVec<u8>),
+    CloneFrom(#[arbitrary(with = arb_seeds)] StdVec<u8>),
     /// `==`, `cmp`, `partial_cmp` against vectors and slices made from the seeds, and the
     /// hash.
-    Compare(StdVec<u8>),
+    Compare(#[arbitrary(with = arb_seeds)] StdVec<u8>),
     /// `into_raw_parts_with_alloc` then `from_raw_parts_in` (ours only).
     RawParts,
 }
 
 /// A run: the initial capacity and the operations.
-#[derive(Clone, Debug)]
+///
+/// Decoded by `arbitrary`, the capacity is below 10 (as drawn by [`case`]) and the
+/// operations are read until the input ends, [`MAX_DECODED_OPS`] at most.
+#[derive(Clone, Debug, Arbitrary)]
 pub struct Case {
+    #[arbitrary(with = |u: &mut Unstructured| u.int_in_range(0..=9u8))]
     pub init_cap: u8,
+    #[arbitrary(with = arb_ops)]
     pub ops: StdVec<Op>,
+}
+
+/// The most operations a [`Case`] decoded by `arbitrary` holds.
+pub const MAX_DECODED_OPS: usize = 64;
+
+// The `arbitrary` forms of the bounded values, matching the proptest strategies below.
+
+fn arb_seed(u: &mut Unstructured<'_>) -> arbitrary::Result<u8> {
+    u.int_in_range(0..=7)
+}
+
+fn arb_seed_list(u: &mut Unstructured<'_>, max: u8) -> arbitrary::Result<StdVec<u8>> {
+    let n = u.int_in_range(0..=max)?;
+    (0..n).map(|_| arb_seed(u)).collect()
+}
+
+fn arb_seeds(u: &mut Unstructured<'_>) -> arbitrary::Result<StdVec<u8>> {
+    arb_seed_list(u, 6)
+}
+
+fn arb_long_seeds(u: &mut Unstructured<'_>) -> arbitrary::Result<StdVec<u8>> {
+    arb_seed_list(u, 23)
+}
+
+fn arb_plan(u: &mut Unstructured<'_>) -> arbitrary::Result<StdVec<Step>> {
+    let n = u.int_in_range(0..=5)?;
+    (0..n).map(|_| u.arbitrary()).collect()
+}
+
+fn arb_take(u: &mut Unstructured<'_>) -> arbitrary::Result<u8> {
+    u.int_in_range(0..=5)
+}
+
+fn arb_ops(u: &mut Unstructured<'_>) -> arbitrary::Result<StdVec<Op>> {
+    let mut ops = StdVec::new();
+    while ops.len() < MAX_DECODED_OPS && !u.is_empty() {
+        ops.push(u.arbitrary()?);
+    }
+    Ok(ops)
 }
 
 fn seed() -> impl Strategy<Value = u8> {
@@ -650,10 +749,11 @@ pub struct Buffer {
 }
 
 /// The model and ours, side by side.
-struct Model<T: Elem, A: Allocator + Clone> {
+struct Model<'f, T: Elem, A: Allocator + Clone> {
     std: StdVec<T>,
     ours: KVec<T, A>,
     alloc: A,
+    faults: Option<Faults<'f>>,
 }
 
 /// Runs `$body` with `$v` bound to each vector in turn (std's first) and `$new` to a
@@ -701,8 +801,8 @@ fn std_res<E>(r: Result<(), E>) -> Result<(), ()> {
     r.map_err(drop)
 }
 
-/// Ours, reduced the same way; the driver never makes the allocator fail, so every error
-/// must be a capacity overflow.
+/// Ours, reduced the same way. Allocation errors are handled before (see
+/// [`Model::fallible`]), so every error left must be a capacity overflow.
 #[track_caller]
 fn our_res(r: Result<(), TryReserveError>) -> Result<(), ()> {
     r.map_err(|e| {
@@ -714,7 +814,34 @@ fn our_res(r: Result<(), TryReserveError>) -> Result<(), ()> {
     })
 }
 
-impl<T: Elem, A: Allocator + Clone> Model<T, A> {
+/// Whether ours failed for lack of memory.
+fn is_alloc_error<R>(r: &Result<Result<R, TryReserveError>, String>) -> bool {
+    matches!(r, Ok(Err(e)) if matches!(e.kind(), TryReserveErrorKind::AllocError { .. }))
+}
+
+impl<T: Elem, A: Allocator + Clone> Model<'_, T, A> {
+    /// A fallible call: ours first, armed (see [`crate::faults`]); if it failed for lack
+    /// of memory, ours must be unchanged and std's side is skipped, otherwise std's
+    /// equivalent runs and both results must agree.
+    fn fallible(
+        &mut self,
+        op: &Op,
+        ours: impl FnOnce(&mut KVec<T, A>) -> Result<(), TryReserveError>,
+        std: impl FnOnce(&mut StdVec<T>) -> Result<(), ()>,
+    ) {
+        let before = (self.ours.as_ptr(), self.ours.len(), self.ours.capacity());
+        let (our_out, refused) = faults::call(self.faults, || ours(&mut self.ours));
+        let alloc_error = is_alloc_error(&our_out);
+        if !faults::judge(self.faults, refused, alloc_error, &|| format!("{op:?}")) {
+            let after = (self.ours.as_ptr(), self.ours.len(), self.ours.capacity());
+            assert_eq!(after, before, "{op:?} failed and changed (pointer, len, capacity)");
+            return;
+        }
+        let our_out = our_out.map(our_res);
+        let std_out = catch(|| std(&mut self.std));
+        assert_eq!(std_out, our_out, "{op:?}: std's result (left) differs from ours (right)");
+    }
+
     fn apply(&mut self, op: &Op) {
         let len = self.std.len();
         match op {
@@ -811,16 +938,16 @@ impl<T: Elem, A: Allocator + Clone> Model<T, A> {
             }),
             Op::Reserve(a) => both!(self, op, |v| v.reserve(a.at::<T>(len))),
             Op::ReserveExact(a) => both!(self, op, |v| v.reserve_exact(a.at::<T>(len))),
-            Op::TryReserve(a) => {
-                pair!(self, op, |s| std_res(s.try_reserve(a.at::<T>(len))), |o| our_res(
-                    o.try_reserve(a.at::<T>(len))
-                ))
-            }
-            Op::TryReserveExact(a) => {
-                pair!(self, op, |s| std_res(s.try_reserve_exact(a.at::<T>(len))), |o| our_res(
-                    o.try_reserve_exact(a.at::<T>(len))
-                ))
-            }
+            Op::TryReserve(a) => self.fallible(
+                op,
+                |o| o.try_reserve(a.at::<T>(len)),
+                |s| std_res(s.try_reserve(a.at::<T>(len))),
+            ),
+            Op::TryReserveExact(a) => self.fallible(
+                op,
+                |o| o.try_reserve_exact(a.at::<T>(len)),
+                |s| std_res(s.try_reserve_exact(a.at::<T>(len))),
+            ),
             Op::ShrinkTo(n) => {
                 let min = usize::from(n.0) % (self.std.capacity().min(64) + 3);
                 both!(self, op, |v| v.shrink_to(min));
@@ -851,14 +978,14 @@ impl<T: Elem, A: Allocator + Clone> Model<T, A> {
                 },
                 |v| v.push_within_capacity(T::make(*s))
             ),
-            Op::TryPush(s) => {
-                pair!(self, op, |v| std_res(v.try_reserve(1)).map(|()| v.push(T::make(*s))), |v| {
-                    our_res(v.try_push(T::make(*s)))
-                })
-            }
-            Op::TryInsert(i, s) => pair!(
-                self,
+            Op::TryPush(s) => self.fallible(
                 op,
+                |o| o.try_push(T::make(*s)),
+                |v| std_res(v.try_reserve(1)).map(|()| v.push(T::make(*s))),
+            ),
+            Op::TryInsert(i, s) => self.fallible(
+                op,
+                |o| o.try_insert(i.at(len), T::make(*s)),
                 |v| {
                     let at = i.at(len);
                     if at > len {
@@ -867,25 +994,22 @@ impl<T: Elem, A: Allocator + Clone> Model<T, A> {
                     }
                     std_res(v.try_reserve(1)).map(|()| v.insert(at, T::make(*s)))
                 },
-                |v| our_res(v.try_insert(i.at(len), T::make(*s)))
             ),
             Op::TryExtendFromSlice(seeds) => {
                 let items = make_all::<T>(seeds);
-                pair!(
-                    self,
+                self.fallible(
                     op,
+                    |o| o.try_extend_from_slice(&items),
                     |v| std_res(v.try_reserve(items.len())).map(|()| v.extend_from_slice(&items)),
-                    |v| our_res(v.try_extend_from_slice(&items))
                 );
             }
-            Op::TryResize(n, s) => pair!(
-                self,
+            Op::TryResize(n, s) => self.fallible(
                 op,
+                |o| o.try_resize(n.at(len), T::make(*s)),
                 |v| {
                     let n = n.at(len);
                     std_res(v.try_reserve(n.saturating_sub(len))).map(|()| v.resize(n, T::make(*s)))
                 },
-                |v| our_res(v.try_resize(n.at(len), T::make(*s)))
             ),
             Op::Get(i) => both!(self, op, |v| v[i.at(len)].clone()),
             Op::Set(i, s) => both!(self, op, |v| v[i.at(len)] = T::make(*s)),
@@ -994,17 +1118,35 @@ impl<T: Elem, A: Allocator + Clone> Model<T, A> {
 ///
 /// Checks at the end that every tracked element was dropped exactly once.
 pub fn run<T: Elem, A: Allocator + Clone>(alloc: A, case: &Case, probe: &dyn Fn(Buffer)) {
+    run_with_faults::<T, A>(alloc, case, probe, None);
+}
+
+/// [`run`], with every fallible call (the initial `try_with_capacity_in`, `try_reserve`,
+/// `try_push`...) armed under `faults`; see [`crate::faults`]. Returns how many operations
+/// ran.
+pub fn run_with_faults<T: Elem, A: Allocator + Clone>(
+    alloc: A,
+    case: &Case,
+    probe: &dyn Fn(Buffer),
+    faults: Option<Faults<'_>>,
+) -> usize {
     drop_counter::reset();
     let cap = usize::from(case.init_cap);
-    let mut m = Model::<T, A> {
-        std: StdVec::with_capacity(cap),
-        ours: if cap % 2 == 1 {
-            KVec::try_with_capacity_in(cap, alloc.clone()).expect("a small capacity")
+    let (std, ours) = if cap % 2 == 1 {
+        let (out, refused) =
+            faults::call(faults, || KVec::try_with_capacity_in(cap, alloc.clone()));
+        let alloc_error = is_alloc_error(&out);
+        if faults::judge(faults, refused, alloc_error, &|| format!("try_with_capacity_in({cap})")) {
+            let ours = out.expect("no panic").expect("a small capacity");
+            (StdVec::with_capacity(cap), ours)
         } else {
-            KVec::with_capacity_in(cap, alloc.clone())
-        },
-        alloc,
+            // Nothing was made: both start empty.
+            (StdVec::new(), KVec::new_in(alloc.clone()))
+        }
+    } else {
+        (StdVec::with_capacity(cap), KVec::with_capacity_in(cap, alloc.clone()))
     };
+    let mut m = Model::<T, A> { std, ours, alloc, faults };
     probe(m.check(0, &Op::Clear));
     for (i, op) in case.ops.iter().enumerate() {
         m.apply(op);
@@ -1014,4 +1156,5 @@ pub fn run<T: Elem, A: Allocator + Clone>(alloc: A, case: &Case, probe: &dyn Fn(
     if let Some(live) = T::live() {
         assert_eq!(live, 0, "values leaked at the end: {:?}", drop_counter::counts());
     }
+    case.ops.len()
 }

@@ -11,8 +11,8 @@
 //! - `wrappers/`: the tests of [`allockit::wrappers`] (`Counting`, `FromGlobalAlloc`).
 //! - `arena/`: the tests of [`allockit::Arena`], its `LocalArena` handles and `ArenaSet`.
 //! - `pool/`: the tests of [`allockit::Pool`] and [`allockit::SyncPool`].
-//! - `fuzz_allocators`: the `bump`, `arena` and `pool` fuzz targets on deterministic
-//!   inputs, hand-written sequences, and every saved crash input.
+//! - `fuzz/`: the fuzz targets of `fuzz/` (drivers in `allockit_harness::targets`), run on
+//!   pseudo-random and hand-written inputs, and every saved crash input replayed.
 
 // Implementing or calling core's unstable `Allocator` trait needs the feature gate here
 // too when the crate is built on it.

@@ -13,15 +13,22 @@
 //! | `bump`   | `Bump`'s allocate/grow/shrink/deallocate/reset directly          |
 //! | `arena`  | `Arena` and its `LocalArena` handles, directly                   |
 //! | `pool`   | `Pool`, `SyncPool` and `LocalPool`, directly                     |
+//!
+//! The collection targets decode their allocator (`Global`, a `TestAlloc`, or a `Bump`,
+//! `Arena`, `LocalArena` or `Pool` over one) and its fault plan as an [`AllocChoice`];
+//! every `try_` call of theirs runs with the plan armed (see [`crate::faults`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod alloc_choice;
 pub mod arena;
 pub mod boxed;
 pub mod bump;
 pub mod pool;
 pub mod string;
 pub mod vec;
+
+pub use alloc_choice::{AllocChoice, PoolBlock};
 
 /// A fuzz target: runs one input, panicking on any divergence.
 pub type Target = fn(&[u8]);

@@ -192,8 +192,10 @@ impl TestAlloc {
         s.plan = plan;
         s.seen = 0;
         if let FailPlan::Random { seed, .. } = plan {
-            // Xorshift never leaves zero; any other start is fine.
-            s.rng = seed | 1;
+            // Scrambled first (a multiply by an odd constant spreads every bit of the seed
+            // over the high bits, which xorshift's first steps would otherwise barely mix:
+            // small seeds all made the same first decisions); xorshift never leaves zero.
+            s.rng = (seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0xBF58_476D_1CE4_E5B9) | 1;
         }
     }
 

@@ -125,6 +125,20 @@ fn random_plans_repeat_for_a_seed_and_refuse_about_one_in_n() {
     let refused = a.iter().filter(|&&ok| !ok).count();
     assert!((800..1200).contains(&refused), "{refused} of 4000 refused at one in 4");
     assert!(outcomes(FailPlan::Random { seed: 1, one_in: 1 }).iter().all(|&ok| !ok));
+    // Small seeds differ from their first request on: about half refuse it at one in 2.
+    let first_refused = (0..64)
+        .filter(|&seed| {
+            let alloc = TestAlloc::failing(FailPlan::Random { seed, one_in: 2 });
+            alloc
+                .allocate(layout)
+                .map(|b| {
+                    // SAFETY: just allocated with `layout`.
+                    unsafe { alloc.deallocate(b.cast(), layout) }
+                })
+                .is_err()
+        })
+        .count();
+    assert!((16..48).contains(&first_refused), "{first_refused} of 64 small seeds refused first");
 }
 
 #[test]

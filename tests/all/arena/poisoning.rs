@@ -10,9 +10,9 @@
 //! given back to its owner.
 
 use std::mem::MaybeUninit;
-use std::process::Command;
 use std::ptr::NonNull;
 
+use crate::common::asan_probe::{armed, expect_asan_report};
 use allockit::alloc::{Allocator, Layout};
 use allockit::{Arena, Vec};
 
@@ -24,29 +24,6 @@ unsafe extern "C" {
 fn poisoned(addr: *const u8) -> bool {
     // SAFETY: the ASan runtime only reads its shadow memory for `addr`.
     unsafe { __asan_address_is_poisoned(addr) != 0 }
-}
-
-/// Set in the child's environment; the child tests do nothing without it.
-const ARMED: &str = "ALLOCKIT_ASAN_PROBE";
-
-/// Runs the child test `name` and asserts ASan reported a poisoned access in it.
-fn expect_asan_report(name: &str) {
-    let exe = std::env::current_exe().expect("test binary path");
-    let out = Command::new(exe)
-        .args([name, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
-        .env(ARMED, "1")
-        .output()
-        .expect("run child test");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{name}: the child survived the bad access");
-    assert!(
-        stderr.contains("use-after-poison"),
-        "{name}: no use-after-poison report in the child's stderr:\n{stderr}"
-    );
-}
-
-fn armed() -> bool {
-    std::env::var_os(ARMED).is_some()
 }
 
 /// Panics unless the `len` bytes at `ptr` are all addressable and the byte after them

@@ -1,38 +1,14 @@
 //! AddressSanitizer sees inside the bump's chunks (only built with `--cfg asan`, which
 //! `.ci/run` passes in its ASan step).
 //!
-//! Each probe runs in a child process, because ASan aborts the process that commits the
+//! Each probe runs in a child process (`common::asan_probe`), because ASan aborts the process that commits the
 //! error: the parent re-runs this test binary on one `#[ignore]`d child test, with an
 //! environment variable that arms it, and asserts that the child died with ASan's
 //! `use-after-poison` report.
 
-use std::process::Command;
-
+use crate::common::asan_probe::{armed, expect_asan_report};
 use allockit::alloc::Layout;
 use allockit::{Bump, Vec};
-
-/// Set in the child's environment; the child tests do nothing without it.
-const ARMED: &str = "ALLOCKIT_ASAN_PROBE";
-
-/// Runs the child test `name` and asserts ASan reported a poisoned access in it.
-fn expect_asan_report(name: &str) {
-    let exe = std::env::current_exe().expect("test binary path");
-    let out = Command::new(exe)
-        .args([name, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
-        .env(ARMED, "1")
-        .output()
-        .expect("run child test");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{name}: the child survived the bad access");
-    assert!(
-        stderr.contains("use-after-poison"),
-        "{name}: no use-after-poison report in the child's stderr:\n{stderr}"
-    );
-}
-
-fn armed() -> bool {
-    std::env::var_os(ARMED).is_some()
-}
 
 #[test]
 fn overflow_into_the_next_allocation_is_reported() {

@@ -8,3 +8,7 @@
 //! - [`vec_model`]: the differential driver for `Vec` against std's `Vec`.
 
 pub use allockit_harness::{drop_counter, panics, test_alloc, vec_model};
+
+/// Child-process probes of AddressSanitizer reports.
+#[cfg(asan)]
+pub mod asan_probe;

@@ -1,10 +1,10 @@
 //! AddressSanitizer sees inside the bump's chunks (only built with `--cfg asan`, which
 //! `.ci/run` passes in its ASan step).
 //!
-//! Each probe runs in a child process (`common::asan_probe`), because ASan aborts the process that commits the
-//! error: the parent re-runs this test binary on one `#[ignore]`d child test, with an
-//! environment variable that arms it, and asserts that the child died with ASan's
-//! `use-after-poison` report.
+//! Each probe runs in a child process (`common::asan_probe`), because ASan aborts the
+//! process that commits the error: the parent re-runs this test binary on one
+//! `#[ignore]`d child test, with an environment variable that arms it, and asserts that
+//! the child died with ASan's `use-after-poison` report.
 
 use crate::common::asan_probe::{armed, expect_asan_report};
 use allockit::alloc::Layout;

@@ -42,6 +42,8 @@ use std::time::{Duration, SystemTime};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
 
+pub mod suite;
+
 /// The goal for every row: allockit at most 5% slower than the peer.
 pub const TARGET_RATIO: f64 = 1.05;
 
@@ -122,6 +124,16 @@ impl RatioTable {
             started: SystemTime::now(),
             groups: Vec::new(),
         }
+    }
+
+    /// The name of our function in every row.
+    pub fn ours(&self) -> &'static str {
+        self.ours
+    }
+
+    /// The name of the peer's function in every row.
+    pub fn peer(&self) -> &'static str {
+        self.peer
     }
 
     /// Opens criterion group `name` and records it as a row of the table.

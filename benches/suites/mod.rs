@@ -1,0 +1,7 @@
+//! The per-type benches' workloads, as [`Suite`]s: each `benches/<name>.rs` runs its suite
+//! under criterion, and `benches/report/` runs them all, interleaved.
+
+use crate::common::suite::Suite;
+
+/// Every suite, in the order of the issues that asked for them.
+pub const ALL: &[Suite] = &[];

@@ -3,5 +3,9 @@
 
 use crate::common::suite::Suite;
 
+pub mod boxed;
+pub mod string;
+pub mod vec;
+
 /// Every suite, in the order of the issues that asked for them.
-pub const ALL: &[Suite] = &[];
+pub const ALL: &[Suite] = &[vec::SUITE, string::SUITE, boxed::SUITE];

@@ -69,6 +69,8 @@ struct Options {
     write: bool,
     /// Count instructions under callgrind.
     instructions: bool,
+    /// Measure every pair's memory in child processes.
+    pair_memory: bool,
     /// The mode's name, for the report.
     mode: &'static str,
 }
@@ -85,6 +87,7 @@ impl Options {
             filter: None,
             write: true,
             instructions: true,
+            pair_memory: true,
             mode: "full",
         };
         let mut write = None;
@@ -118,6 +121,7 @@ impl Options {
                     options.sections = list.split(',').map(str::to_owned).collect();
                 }
                 "--no-instructions" => options.instructions = false,
+                "--no-pair-memory" => options.pair_memory = false,
                 "--write" => write = Some(true),
                 "--no-write" => write = Some(false),
                 filter if !filter.starts_with('-') => options.filter = Some(filter.to_owned()),
@@ -164,29 +168,50 @@ fn main() {
     println!("report done in {:.0} s", started.elapsed().as_secs_f64());
 }
 
-/// `--child <workload> <variant> <size>`: one memory measurement (see `memory.rs`).
+/// `--child <workload> ...`: one memory measurement (see `memory.rs`).
+///
+/// - `--child trees <variant> <depth>`
+/// - `--child parser <variant> <bytes>`
+/// - `--child pair <suite> <group> <function>`: one iteration of a suite's function
 fn child(args: &[String]) {
-    let [workload, variant, size] = args else {
-        panic!("usage: --child <trees|parser> <variant> <size>");
-    };
-    let size: usize = size.parse().expect("a size");
-    match workload.as_str() {
-        "trees" => {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args[..] {
+        ["trees", variant, depth] => {
             let variant = binary_trees::variants()
                 .into_iter()
                 .find(|v| v.name == variant)
                 .expect("a binary-trees variant");
-            memory::child(|| std::hint::black_box((variant.run)(size as u32)).nodes);
+            let depth = depth.parse().expect("a depth");
+            memory::child(|| std::hint::black_box((variant.run)(depth)).nodes);
         }
-        "parser" => {
+        ["parser", variant, bytes] => {
             let variant = parser::variants()
                 .into_iter()
                 .find(|v| v.name == variant)
                 .expect("a parser variant");
-            let document = parser::generate(size);
+            let document = parser::generate(bytes.parse().expect("a size"));
             memory::child(|| std::hint::black_box((variant.run)(&document)).nodes);
         }
-        other => panic!("no workload {other}"),
+        ["pair", suite, group, function] => {
+            let suite = suites::ALL.iter().find(|s| s.name == suite).expect("a suite");
+            let mut group = (suite.groups)()
+                .into_iter()
+                .find(|g| g.name == group)
+                .expect("a group of the suite");
+            let mut function = group
+                .functions
+                .drain(..)
+                .find(|f| f.name == function)
+                .expect("a function of the group");
+            drop(group);
+            memory::child(|| {
+                (function.run)(1);
+                1
+            });
+        }
+        _ => panic!(
+            "usage: --child trees|parser <variant> <size>, or --child pair <suite> <group> <function>"
+        ),
     }
 }
 
@@ -208,6 +233,10 @@ fn pairs(options: &Options, report: &mut Report) {
                     };
                 let ratio =
                     Ratio::of(&samples[index(comparison.ours)], &samples[index(comparison.peer)]);
+                let memory =
+                    |function: &str| memory::measure(&["pair", suite.name, group.name, function]);
+                let memory =
+                    options.pair_memory.then(|| (memory(comparison.ours), memory(comparison.peer)));
                 let row = Row {
                     suite: suite.name,
                     group: group.name,
@@ -215,6 +244,7 @@ fn pairs(options: &Options, report: &mut Report) {
                     peer: comparison.peer,
                     target: comparison.target,
                     ratio,
+                    memory,
                 };
                 println!("{}", row.line());
                 report.pairs.push(row);

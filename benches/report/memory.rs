@@ -29,6 +29,13 @@ pub struct Memory {
     pub baseline_rss_kib: u64,
 }
 
+impl Memory {
+    /// Bytes the resident set grew by during the workload.
+    pub fn rss_growth(&self) -> u64 {
+        self.peak_rss_kib.saturating_sub(self.baseline_rss_kib) * 1024
+    }
+}
+
 /// A field of `/proc/self/status` in KiB (`VmHWM`, `VmRSS`), or 0 where there is none.
 pub fn proc_status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -40,8 +47,12 @@ pub fn proc_status_kib(field: &str) -> u64 {
 }
 
 /// In the child: counts on, `run` once (it returns its units of work), the line above
-/// printed.
+/// printed. The peak is reset first (`/proc/self/clear_refs`), so that building inputs
+/// the workload does not use (a suite builds all its groups) does not count.
 pub fn child(run: impl FnOnce() -> u64) {
+    // "5" resets the peak resident set size to the current one (Linux 4.0 and later);
+    // where it fails, the peak includes the set-up.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let baseline = proc_status_kib("VmRSS");
     crate::meter::enable();
     let units = run();

@@ -25,6 +25,8 @@ pub struct Row {
     pub target: f64,
     /// The measurement.
     pub ratio: Ratio,
+    /// One iteration's memory, ours and the peer's (each in a child process).
+    pub memory: Option<(Memory, Memory)>,
 }
 
 impl Row {
@@ -35,8 +37,18 @@ impl Row {
 
     /// The row as a line of the console table.
     pub fn line(&self) -> String {
+        let memory = match self.memory {
+            Some((ours, peer)) => format!(
+                "  requested {:>9} / {:<9}  RSS +{:>9} / +{:<9}",
+                bytes(ours.requested),
+                bytes(peer.requested),
+                bytes(ours.rss_growth()),
+                bytes(peer.rss_growth())
+            ),
+            None => String::new(),
+        };
         format!(
-            "{:<7} {:<40} {:>9} vs {:<11} {:>10} {:>10} {:>6.3}  {:>5}  {:<4}  {:.2}..{:.2}",
+            "{:<7} {:<40} {:>9} vs {:<11} {:>10} {:>10} {:>6.3}  {:>5}  {:<4}  {:.2}..{:.2}{memory}",
             self.suite,
             self.group,
             self.ours,
@@ -49,6 +61,19 @@ impl Row {
             self.ratio.spread.0,
             self.ratio.spread.1,
         )
+    }
+
+    fn memory_cells(&self) -> String {
+        match self.memory {
+            Some((ours, peer)) => format!(
+                "{} / {} | {} / {}",
+                bytes(ours.requested),
+                bytes(peer.requested),
+                bytes(ours.rss_growth()),
+                bytes(peer.rss_growth())
+            ),
+            None => "- | -".into(),
+        }
     }
 }
 
@@ -278,7 +303,7 @@ impl Report {
         for r in &self.pairs {
             let _ = writeln!(
                 md,
-                "| {} | `{}` | {} | {} | {} | {} | {:.3} | {} | {} | {:.2}..{:.2} |",
+                "| {} | `{}` | {} | {} | {} | {} | {:.3} | {} | {} | {:.2}..{:.2} | {} |",
                 r.suite,
                 r.group,
                 r.ours,
@@ -289,7 +314,8 @@ impl Report {
                 target_text(r.target),
                 r.verdict(),
                 r.ratio.spread.0,
-                r.ratio.spread.1
+                r.ratio.spread.1,
+                r.memory_cells()
             );
         }
         md

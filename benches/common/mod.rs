@@ -42,6 +42,7 @@ use std::time::{Duration, SystemTime};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
 
+pub mod meter;
 pub mod suite;
 
 /// The goal for every row: allockit at most 5% slower than the peer.

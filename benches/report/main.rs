@@ -34,7 +34,6 @@ mod binary_trees;
 mod common;
 mod instructions;
 mod memory;
-mod meter;
 mod output;
 mod parser;
 #[path = "../suites/mod.rs"]
@@ -42,12 +41,18 @@ mod suites;
 mod svg;
 mod timing;
 
+use std::alloc::System;
 use std::time::{Duration, Instant};
 
 use common::Nanos;
+use common::meter::{self, Metered};
 use common::suite::Function;
 use output::{MemoryRow, Report, Row, TargetRow};
 use timing::Ratio;
+
+/// The program's heap: glibc's, counted in the memory children (`meter.rs`).
+#[global_allocator]
+static GLOBAL: Metered<System> = Metered(System);
 
 /// What to run and how long, from the command line.
 struct Options {

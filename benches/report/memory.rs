@@ -3,7 +3,7 @@
 //! Peak resident memory is a property of a whole process (the kernel's `VmHWM`), and a
 //! heap that was grown for one workload stays grown for the next. So for every variant the
 //! report starts itself again as `report --child <workload> <variant> <size>`: the child
-//! turns the counters of `meter.rs` on, runs the workload once, and prints one line,
+//! turns the counters of `benches/common/meter.rs` on, runs the workload once, and prints one line,
 //!
 //! ```text
 //! memory requested=<bytes> peak_live=<bytes> peak_rss_kib=<KiB> baseline_rss_kib=<KiB> units=<n>
@@ -19,7 +19,7 @@ use std::process::Command;
 /// What one run of a workload cost in memory.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Memory {
-    /// Bytes requested from the allocator below the one tested (see `meter.rs`).
+    /// Bytes requested from the allocator below the one tested (see `benches/common/meter.rs`).
     pub requested: u64,
     /// The most of those bytes live at once.
     pub peak_live: u64,

@@ -1,5 +1,8 @@
-//! The report's `#[global_allocator]`, and a wrapper for the peers that are not it: both
-//! count bytes only while [`enable`] is on, so timed runs pay one relaxed load per call.
+//! A counting `GlobalAlloc` wrapper for the report's memory figures: the report's
+//! `#[global_allocator]` is `Metered<System>`, and peers with heaps of their own
+//! (mimalloc, jemalloc) are wrapped in it too. It counts bytes only while [`enable`] is
+//! on, so timed runs pay one relaxed load per call, in the report and in the per-type
+//! criterion benches alike.
 //!
 //! "Bytes requested" is what a workload asks of the allocator *below* the one it tests:
 //!
@@ -9,10 +12,10 @@
 //!   Bump ── chunks ─────────► glibc (System)         counted: every chunk, not the nodes
 //! ```
 //!
-//! Memory figures are taken in a child process (see `memory.rs`), so the counters start
-//! at zero and nothing else in the report shares them.
+//! Memory figures are taken in a child process (see `benches/report/memory.rs`), so the
+//! counters start at zero and nothing else in the report shares them.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 
 /// Counting is on (a child process measuring memory) or off (every timed run).
@@ -23,10 +26,6 @@ static REQUESTED: AtomicUsize = AtomicUsize::new(0);
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 /// The most bytes live at once.
 static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-/// The program's heap: glibc's, counted when [`enable`]d.
-#[global_allocator]
-pub static GLOBAL: Metered<System> = Metered(System);
 
 /// Turns counting on for the rest of the process.
 pub fn enable() {

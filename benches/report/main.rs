@@ -22,7 +22,7 @@
 //! 3. **A parser** (`parser.rs`): a generated JSON-like document parsed into an AST in a
 //!    `Bump`, against the same parser over `Box`, `Vec` and `String`: time and memory.
 //!
-//! Memory is measured in a child process per variant (`memory.rs`, `meter.rs`). A full run
+//! Memory is measured in a child process per variant (`memory.rs`, `../common/meter.rs`). A full run
 //! writes `docs/report.md` (every table) and `docs/report.svg` (the ratios as bars) and
 //! replaces the table between the report markers in `README.md`; `--write` makes a quick
 //! run write them too, `--no-write` stops a full one. Criterion's per-type benches
@@ -50,7 +50,7 @@ use common::suite::Function;
 use output::{MemoryRow, Report, Row, TargetRow};
 use timing::Ratio;
 
-/// The program's heap: glibc's, counted in the memory children (`meter.rs`).
+/// The program's heap: glibc's, counted in the memory children (`../common/meter.rs`).
 #[global_allocator]
 static GLOBAL: Metered<System> = Metered(System);
 

@@ -562,6 +562,15 @@ impl<B: Build> Parser<'_, B> {
             .map_err(|_| SyntaxError { offset: start, what: "bad number" })
     }
 
+    /// Moves past the bytes that stand for themselves in a string: up to the next quote,
+    /// backslash or control character, or the end.
+    #[inline]
+    fn skip_plain(&mut self) {
+        let rest = &self.bytes[self.pos..];
+        self.pos +=
+            rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+    }
+
     /// `string := '"' (char | escape)* '"'`, unescaped and copied by the builder. The
     /// cursor is on the opening quote.
     fn string(&mut self) -> Result<B::Str, SyntaxError> {
@@ -569,18 +578,16 @@ impl<B: Build> Parser<'_, B> {
         self.pos += 1;
         let start = self.pos;
         // The common case: no escape, so the string is a slice of the document.
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let text = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(self.build.string(text));
-                }
-                Some(b'\\') => break,
-                Some(0..0x20) => return Err(self.error("control character in a string")),
-                Some(_) => self.pos += 1,
-                None => return Err(SyntaxError { offset: open, what: "unterminated string" }),
+        self.skip_plain();
+        match self.peek() {
+            Some(b'"') => {
+                let text = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(self.build.string(text));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.error("control character in a string")),
+            None => return Err(SyntaxError { offset: open, what: "unterminated string" }),
         }
         // Escapes: the string is rebuilt in `unescaped`, plain runs copied whole.
         self.unescaped.clear();
@@ -595,13 +602,7 @@ impl<B: Build> Parser<'_, B> {
                 Some(0..0x20) => return Err(self.error("control character in a string")),
                 Some(_) => {
                     let run = self.pos;
-                    while let Some(byte) = self.peek()
-                        && byte != b'"'
-                        && byte != b'\\'
-                        && byte >= 0x20
-                    {
-                        self.pos += 1;
-                    }
+                    self.skip_plain();
                     self.unescaped.push_str(&self.text[run..self.pos]);
                 }
                 None => return Err(SyntaxError { offset: open, what: "unterminated string" }),

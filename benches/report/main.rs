@@ -152,6 +152,7 @@ fn main() {
         return child(&args[1..]);
     }
     common::self_check();
+    parser::self_check();
     let options = Options::from_args(&args);
     let started = Instant::now();
     let mut report = Report::new(options.mode);

@@ -1181,7 +1181,6 @@ fn reparse_all(document: &str) -> Result<(String, u64), SyntaxError> {
 /// [`generate`] is deterministic, has the escapes it promises, and round-trips.
 ///
 /// Bench binaries run no `#[test]`s: the report calls this at start-up.
-#[allow(dead_code, reason = "for main.rs to call at start-up")]
 pub fn self_check() {
     // (document, its canonical rendering, nodes)
     let valid: &[(&str, &str, u64)] = &[

@@ -3,7 +3,8 @@
 
 use crate::common::suite::Suite;
 
+pub mod arena;
 pub mod bump;
 
 /// Every suite, in the order of the issues that asked for them.
-pub const ALL: &[Suite] = &[bump::SUITE];
+pub const ALL: &[Suite] = &[bump::SUITE, arena::SUITE];

@@ -5,6 +5,7 @@ use crate::common::suite::Suite;
 
 pub mod arena;
 pub mod bump;
+pub mod pool;
 
 /// Every suite, in the order of the issues that asked for them.
-pub const ALL: &[Suite] = &[bump::SUITE, arena::SUITE];
+pub const ALL: &[Suite] = &[bump::SUITE, arena::SUITE, pool::SUITE];

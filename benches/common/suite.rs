@@ -155,7 +155,7 @@ pub fn criterion_main(suite: &Suite) {
         g.sampling_mode(SamplingMode::Auto);
         for function in &mut group.functions {
             let run = &mut function.run;
-            g.bench_function(function.name, |b| b.iter_custom(|iters| run(iters)));
+            g.bench_function(function.name, |b| b.iter_custom(&mut *run));
         }
         g.finish();
     }

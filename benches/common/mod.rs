@@ -20,7 +20,7 @@
 //!
 //! A group can be a row of several tables (one per peer, all functions in one group):
 //! open it through one table and add it to the others with [`RatioTable::row`]. A row
-//! opened with [`RatioTable::group_info`] has no target: its verdict is `info`.
+//! recorded with the target [`NO_TARGET`] is informational: its verdict is `info`.
 //!
 //! Criterion stores each estimate in
 //! `<target dir>/criterion/<group>/<function>/new/estimates.json`. The table only trusts
@@ -154,27 +154,11 @@ impl RatioTable {
         c.benchmark_group(name)
     }
 
-    /// [`group`](Self::group) for an informational row, with no target: the table
-    /// shows the ratio and the verdict `info`, never a MISS.
-    pub fn group_info<'c>(
-        &mut self,
-        c: &'c mut Criterion,
-        name: &str,
-    ) -> BenchmarkGroup<'c, WallTime> {
-        self.group_with_target(c, name, NO_TARGET)
-    }
-
     /// Records group `name`, opened through another table (or elsewhere), as a row of
     /// this one with `target` ([`NO_TARGET`] for an informational row). The group must
     /// have functions named after this table's `ours` and `peer`.
     pub fn row(&mut self, name: &str, target: f64) {
         self.groups.push((name.to_owned(), target));
-    }
-
-    /// The median of `group/function` from this run, if criterion saved one (see
-    /// [`print`](Self::print)), for tables of a bench's own.
-    pub fn median(&self, group: &str, function: &str) -> Option<Median> {
-        self.median_ns(group, function)
     }
 
     /// Prints the ratio table to stdout. Groups without an estimate from this run (not
@@ -300,7 +284,7 @@ fn filename_safe(id: &str) -> String {
     id.replace(['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'], "_")
 }
 
-/// Layouts in the mixed workload of `benches/bump.rs` and `benches/arena.rs`.
+/// Layouts in the mixed workloads of the bump and arena suites (`benches/suites/`).
 pub const MIXED: usize = 100_000;
 
 /// A fixed pseudo-random sequence of [`MIXED`] layouts (xorshift64, fixed seed): sizes

@@ -29,6 +29,10 @@
 //! (`cargo bench --bench vec`...) stay the place for the details: plots, distributions,
 //! comparisons with the last run.
 
+// With `nightly`, allockit's collections are bounded on core's unstable `Allocator`, which
+// the pool suite's generic functions name.
+#![cfg_attr(feature = "nightly", feature(allocator_api))]
+
 mod binary_trees;
 #[path = "../common/mod.rs"]
 mod common;

@@ -3,9 +3,13 @@
 
 use crate::common::suite::Suite;
 
+pub mod arena;
 pub mod boxed;
+pub mod bump;
+pub mod pool;
 pub mod string;
 pub mod vec;
 
 /// Every suite, in the order of the issues that asked for them.
-pub const ALL: &[Suite] = &[vec::SUITE, string::SUITE, boxed::SUITE];
+pub const ALL: &[Suite] =
+    &[vec::SUITE, string::SUITE, boxed::SUITE, bump::SUITE, arena::SUITE, pool::SUITE];

@@ -7,10 +7,14 @@
 //! | function    | `A`                                  |
 //! |-------------|--------------------------------------|
 //! | `pool`      | `&Pool` (ours)                       |
-//! | `glibc`     | `FromGlobalAlloc<System>`            |
-//! | `mimalloc`  | `FromGlobalAlloc<MiMalloc>`          |
-//! | `jemalloc`  | `FromGlobalAlloc<Jemalloc>`          |
+//! | `glibc`     | `FromGlobalAlloc<Metered<System>>`   |
+//! | `mimalloc`  | `FromGlobalAlloc<Metered<MiMalloc>>` |
+//! | `jemalloc`  | `FromGlobalAlloc<Metered<Jemalloc>>` |
 //! | `free_list` | none: a free list of 64-byte slots in one buffer, raw pointers (churn only) |
+//!
+//! `Metered` (`benches/common/meter.rs`) counts the bytes each heap hands out when the
+//! report measures memory, and costs one relaxed load per call otherwise; every peer
+//! wears it, so they all pay the same.
 //!
 //! Each `pool` function has a pool of its own, and the `free_list` function a list of its
 //! own, made when [`groups`] builds the group. The groups:
@@ -57,6 +61,8 @@ use allockit::alloc::{Allocator, Layout};
 use allockit::wrappers::FromGlobalAlloc;
 use allockit::{Box, Pool};
 use mimalloc::MiMalloc;
+
+use crate::common::meter::Metered;
 #[cfg(not(any(loom, asan)))]
 use tikv_jemallocator::Jemalloc;
 
@@ -113,10 +119,11 @@ fn timed(iters: u64, mut body: impl FnMut()) -> Duration {
 macro_rules! heaps {
     ($group:expr, $function:expr) => {{
         let group = $group
-            .function($function("glibc", || FromGlobalAlloc::new(System)))
-            .function($function("mimalloc", || FromGlobalAlloc::new(MiMalloc)));
+            .function($function("glibc", || FromGlobalAlloc::new(Metered(System))))
+            .function($function("mimalloc", || FromGlobalAlloc::new(Metered(MiMalloc))));
         #[cfg(not(any(loom, asan)))]
-        let group = group.function($function("jemalloc", || FromGlobalAlloc::new(Jemalloc)));
+        let group =
+            group.function($function("jemalloc", || FromGlobalAlloc::new(Metered(Jemalloc))));
         group
     }};
 }

@@ -445,8 +445,11 @@ fn glibc(n: u32) -> Outcome {
 /// A node in `allockit::Box`es over the allocator `A`.
 struct HeapNode<A: Allocator> {
     /// The left and right subtrees; `None` for a leaf.
-    children: Option<(allockit::Box<HeapNode<A>, A>, allockit::Box<HeapNode<A>, A>)>,
+    children: Option<(HeapTree<A>, HeapTree<A>)>,
 }
+
+/// A tree of [`HeapNode`]s: its root's box.
+type HeapTree<A> = allockit::Box<HeapNode<A>, A>;
 
 /// Builds a tree of depth `depth` bottom-up, every node a `Box` over `heap()`.
 ///

@@ -24,9 +24,9 @@
 //! `nodes` from the formula, and the report asserts that every variant's `Outcome` equals
 //! the first one's.
 //!
-//! Every depth of step 3 builds about `2^(max_depth + 5)` nodes (`iterations` halves
-//! each time a tree's node count doubles), so depth 18 builds about 68 million nodes in
-//! all, and depth 21 about 545 million.
+//! Every depth of step 3 builds about `2^(max_depth + 5)` nodes (two levels deeper, a
+//! tree has four times the nodes and `iterations` is a quarter), so depth 18 (eight
+//! depths in step 3) builds 68.3 million nodes in all, and depth 21 (nine) 613.8 million.
 //!
 //! # Why it stresses allocators
 //!
@@ -66,15 +66,25 @@
 //! every variant but `arena-2-threads` runs on one thread, so the rows compare
 //! allocators, not thread pools.)
 //!
-//! The reference variants all share one node type ([`Node`]) and one `build` and `check`
-//! ([`build`], [`check`]), generic over how a node is placed, so they differ in nothing
-//! but the allocator; the boxed variants share [`HeapNode`] (and `glibc` has [`StdNode`],
-//! the same over std's `Box`). A node's children are `Option<(&Node, &Node)>`, not two
-//! `Option`s, as in the Benchmarks Game: a node has both children or none, so `check`
-//! tests one niche instead of two. A `HeapNode` is 16 bytes over a zero-sized allocator
-//! (glibc, mimalloc, jemalloc) but 32 over `&Pool`, since each `Box<_, &Pool>` carries
-//! its pool's address; the pool's blocks are therefore twice as large as the others'
-//! nodes.
+//! The variants with `&Node` links all share one node type ([`Node`]) and one [`build`]
+//! and [`check`], generic over how a node is placed, so they differ in nothing but the
+//! allocator; the boxed variants share [`HeapNode`] (and `glibc` has [`StdNode`], the
+//! same over std's `Box`). A node's children are `Option<(&Node, &Node)>`, not two
+//! `Option`s, as in the Benchmarks Game: a node has both children or none, so `build`
+//! and `check` test one niche instead of two. A boxed node is 16 bytes over a
+//! zero-sized allocator (glibc, mimalloc, jemalloc) but 32 over `&Pool`, since each
+//! `Box<_, &Pool>` carries its pool's address; the pool's blocks are therefore twice as
+//! large as the other variants' nodes, and its trees twice as large in memory.
+//!
+//! # Reading the memory columns
+//!
+//! "Requested" is what the variant asks of the heap *below* the allocator under test
+//! (see `meter.rs`): every node for the `Box` variants (16 bytes times the nodes built,
+//! about 1 GiB at depth 18), only the chunks for the bump-style ones (the stretch tree's
+//! chunks, kept and reused, plus the long-lived tree's), and for `typed-arena` every
+//! tree's chunks again, since each tree has a new arena. "Peak live" is the most of those
+//! bytes allocated at once: the stretch tree's 16 MiB for the `Box` variants, which free
+//! it node by node, and the chunks kept after it for the bump-style ones.
 //!
 //! # Targets
 //!
@@ -454,9 +464,9 @@ type HeapTree<A> = allockit::Box<HeapNode<A>, A>;
 /// Builds a tree of depth `depth` bottom-up, every node a `Box` over `heap()`.
 ///
 /// `heap` makes the allocator value each box carries: a zero-sized `FromGlobalAlloc`
-/// (mimalloc's and jemalloc's are not `Copy`, so they are made, for free, per box) or a
-/// `&Pool`.
-fn build_boxed<A: Allocator>(depth: u32, heap: &impl Fn() -> A) -> allockit::Box<HeapNode<A>, A> {
+/// (`MiMalloc` is not `Copy`, so neither is its adapter; making one per box costs
+/// nothing) or a `&Pool`.
+fn build_boxed<A: Allocator>(depth: u32, heap: &impl Fn() -> A) -> HeapTree<A> {
     let children =
         (depth > 0).then(|| (build_boxed(depth - 1, heap), build_boxed(depth - 1, heap)));
     allockit::Box::new_in(HeapNode { children }, heap())

@@ -44,17 +44,17 @@
 //!
 //! # The variants
 //!
-//! | variant           | nodes                                                       | freed                                   |
-//! |-------------------|-------------------------------------------------------------|-----------------------------------------|
-//! | `glibc`           | `std::boxed::Box<Node>`, the global allocator (glibc malloc) | node by node, when the tree drops       |
-//! | `mimalloc`        | `allockit::Box<Node, FromGlobalAlloc<Metered<MiMalloc>>>`   | node by node                            |
-//! | `jemalloc`        | the same over `tikv_jemallocator::Jemalloc`                 | node by node                            |
-//! | `bumpalo`         | `&Node` in a `bumpalo::Bump`                                 | `reset()` after each tree               |
-//! | `typed-arena`     | `&Node` in a `typed_arena::Arena<Node>`, a new one per tree  | the arena drops after each tree         |
-//! | `bump` (ours)     | `&Node` in an `allockit::Bump`                               | `reset()` after each tree               |
-//! | `arena` (ours)    | `&Node` from `&allockit::Arena` (the shared, atomic path)    | `reset()` after each tree               |
-//! | `arena-2-threads` (ours) | `&Node` from two threads' `LocalArena`s on one shared `Arena` | `reset_keep_chunks()` of the shared arena between batches |
-//! | `pool` (ours)     | `allockit::Box<Node, &Pool>`, one pool for every tree         | node by node, onto the pool's free list |
+//! | variant           | a node is                                                 | freed        |
+//! |-------------------|-----------------------------------------------------------|--------------|
+//! | `glibc`           | a `std::boxed::Box<Node>` (the global allocator, glibc)   | node by node |
+//! | `mimalloc`        | `allockit::Box<Node, FromGlobalAlloc<Metered<MiMalloc>>>` | node by node |
+//! | `jemalloc`        | the same over `tikv_jemallocator::Jemalloc`               | node by node |
+//! | `bumpalo`         | a `&Node` in a `bumpalo::Bump`                            | `reset()`    |
+//! | `typed-arena`     | a `&Node` in a new `typed_arena::Arena` per tree          | arena drops  |
+//! | `bump`            | a `&Node` in an `allockit::Bump`                          | `reset()`    |
+//! | `arena`           | a `&Node` from `&allockit::Arena` (atomic bump)           | `reset()`    |
+//! | `arena-2-threads` | a `&Node` from 2 threads' `LocalArena`s on an `Arena`     | by batch     |
+//! | `pool`            | an `allockit::Box<Node, &Pool>`, one pool for all trees   | node by node |
 //!
 //! The bump-style variants (`bumpalo`, `bump`, `arena`) keep the long-lived tree in an
 //! allocator of its own and build every short-lived tree (the stretch tree included) in
@@ -64,7 +64,10 @@
 //! Rust programs: a new arena per tree, so each tree's chunks come from `malloc` and go
 //! back to it. (Those programs also spread the depths over every core with rayon; here
 //! every variant but `arena-2-threads` runs on one thread, so the rows compare
-//! allocators, not thread pools.)
+//! allocators, not thread pools.) `arena-2-threads` splits each depth's trees between
+//! two threads that allocate from one shared `Arena`, reset between batches of trees:
+//! [`arena_2_threads`] explains the choice. The `Box` variants and `pool` free a tree
+//! node by node when it drops, as any owning tree does.
 //!
 //! The variants with `&Node` links all share one node type ([`Node`]) and one [`build`]
 //! and [`check`], generic over how a node is placed, so they differ in nothing but the
@@ -364,18 +367,21 @@ const BATCH_NODES: u64 = 1 << 18;
 /// batch both threads hold a read guard and build, check and drop their share of trees
 /// (about [`BATCH_NODES`] nodes each, or one tree where a tree is bigger), then meet at
 /// a barrier, where one of them takes the write lock and resets the shared arena, and
-/// they meet again. The reset is `reset_keep_chunks`, the reset for steady-state loops:
-/// a batch of both threads can need more than the largest chunk (a plain `reset` keeps
-/// only that one), and would then take and free a 16 MiB chunk from `malloc` in every
-/// batch (about 3.7 times the bytes requested at depth 18, each time with fresh page
-/// faults); kept chunks are reused in order, so after the stretch tree the arena takes
-/// nothing more from the parent. The batch amortises the two barrier
-/// waits over about a millisecond of work; memory in use is two batches, about 8 MiB,
-/// half the stretch tree's 16 MiB at depth 18. Iterations are a power of two of at least 16, so the
-/// threads get equal shares and run the same number of batches.
+/// they meet again. A batch amortises the two barrier waits over about a millisecond of
+/// work; the memory in use is two batches, about 8 MiB, half the stretch tree's 16 MiB
+/// at depth 18. Iterations are a power of two of at least 16, so the threads get equal
+/// shares and run the same number of batches.
+///
+/// The reset is `reset_keep_chunks`, the reset for steady-state loops. The two threads'
+/// batch can need more than the arena's largest chunk, and a plain `reset` keeps only
+/// that one, so it would take a 16 MiB chunk from `malloc` and free it again in many
+/// batches (3.7 times the bytes requested at depth 18, each time with fresh page
+/// faults). Kept chunks are reused in order, so after the stretch tree the arena takes
+/// nothing more from its parent.
 ///
 /// The stretch tree (built first, alone) is built on the calling thread in the shared
-/// arena (through a handle too), which is then reset; the long-lived tree lives in an arena of its own.
+/// arena (through a handle too), which is then reset; the long-lived tree lives in an
+/// arena of its own.
 fn arena_2_threads(n: u32) -> Outcome {
     let plan = Plan::new(n);
     let mut shared = Arena::new();

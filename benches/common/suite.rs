@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use criterion::SamplingMode;
 
-use super::{NO_TARGET, RatioTable};
+use super::{NO_TARGET, RatioTable, TARGET_RATIO};
 
 /// Runs the work `iters` times and returns the time the measured part took.
 pub type Run = Box<dyn FnMut(u64) -> Duration>;
@@ -103,6 +103,21 @@ impl Group {
     /// A group with no functions or comparisons yet.
     pub fn new(name: &'static str, about: &'static str) -> Self {
         Group { name, about, functions: Vec::new(), comparisons: Vec::new() }
+    }
+
+    /// The common shape of the collection suites: `"std"` and `"allockit"` doing the same
+    /// work, compared with the house target ([`TARGET_RATIO`]).
+    pub fn versus_std(
+        name: &'static str,
+        about: &'static str,
+        std: Function,
+        ours: Function,
+    ) -> Self {
+        Group::new(name, about).function(std).function(ours).compare(
+            "allockit",
+            "std",
+            TARGET_RATIO,
+        )
     }
 
     /// Adds a way of doing the work.

@@ -263,6 +263,22 @@ fn pairs(options: &Options, report: &mut Report) {
     }
 }
 
+/// A function that calls `run` once per iteration and checks that it computed what the
+/// first variant did (all variants of a workload compute the same thing).
+fn checked<T: PartialEq + std::fmt::Debug + 'static>(
+    name: &'static str,
+    expected: T,
+    run: impl Fn() -> T + 'static,
+) -> Function {
+    Function::custom(name, move |iters| {
+        let start = Instant::now();
+        for _ in 0..iters {
+            assert_eq!(run(), expected, "{name} computed something other than the first variant");
+        }
+        start.elapsed()
+    })
+}
+
 /// Section 2: binary-trees in every allocator.
 fn trees(options: &Options, report: &mut Report) {
     let depth = options.depth;
@@ -273,15 +289,7 @@ fn trees(options: &Options, report: &mut Report) {
         .iter()
         .map(|variant| {
             let run = variant.run;
-            let name = variant.name;
-            Function::custom(name, move |iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    let outcome = run(depth);
-                    assert_eq!(outcome, expected, "binary-trees {name} computed something else");
-                }
-                start.elapsed()
-            })
+            checked(variant.name, expected, move || run(depth))
         })
         .collect();
     // One run per sample: a run at depth 21 takes seconds.
@@ -356,14 +364,7 @@ fn parse(options: &Options, report: &mut Report) {
         .iter()
         .map(|variant| {
             let run = variant.run;
-            let name = variant.name;
-            Function::custom(name, move |iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    assert_eq!(run(document), expected, "parser {name} built another AST");
-                }
-                start.elapsed()
-            })
+            checked(variant.name, expected, move || run(document))
         })
         .collect();
     let samples = timing::interleave(

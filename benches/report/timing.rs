@@ -14,7 +14,7 @@
 //! ratio is the median over rounds of *ours / peer* within the same round, and its range
 //! the spread of those per-round ratios (the middle half of them).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::common::suite::Function;
 
@@ -37,12 +37,17 @@ pub fn interleave(functions: &mut [Function], rounds: usize, sample: Duration) -
     samples
 }
 
-/// Iterations of `function` that take about `sample` (at least one). Doubles from one
-/// until a run takes a tenth of `sample`, which also warms caches and the allocator up.
+/// Iterations of `function` whose run takes about `sample` of wall-clock time (at least
+/// one). Doubles from one until a run takes a tenth of `sample`, which also warms caches
+/// and the allocator up. The sizing uses the whole call's time, not the time the function
+/// reports: a function with untimed set-up per iteration (`Function::batched`) would
+/// otherwise run for many times `sample`.
 fn calibrate(function: &mut Function, sample: Duration) -> u64 {
     let mut iters = 1u64;
     loop {
-        let elapsed = (function.run)(iters);
+        let start = Instant::now();
+        (function.run)(iters);
+        let elapsed = start.elapsed();
         if elapsed * 10 >= sample || iters >= 1 << 40 {
             let per_iter = elapsed.as_secs_f64() / iters as f64;
             return ((sample.as_secs_f64() / per_iter.max(1e-12)) as u64).clamp(1, 1 << 40);

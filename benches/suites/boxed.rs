@@ -6,7 +6,6 @@
 
 use std::hint::black_box;
 
-use crate::common::TARGET_RATIO;
 use crate::common::suite::{Function, Group, Suite};
 
 /// The Box suite.
@@ -25,14 +24,9 @@ fn groups() -> Vec<Group> {
     vec![new_and_drop(), boxed_slice_from_vec()]
 }
 
-/// A group of `"std"` and `"allockit"` compared with the house target.
-fn pair(name: &'static str, about: &'static str, std: Function, ours: Function) -> Group {
-    Group::new(name, about).function(std).function(ours).compare("allockit", "std", TARGET_RATIO)
-}
-
 /// `Box::new` of a 64-byte value and its drop, one million times.
 fn new_and_drop() -> Group {
-    pair(
+    Group::versus_std(
         "box_new_drop_64b",
         "1M x Box::new of 64 bytes, then drop",
         Function::iter("std", || {
@@ -54,7 +48,7 @@ fn new_and_drop() -> Group {
 /// (through the allocator) is part of the work.
 fn boxed_slice_from_vec() -> Group {
     const LEN: usize = 1 << 20;
-    pair(
+    Group::versus_std(
         "box_slice_from_vec",
         "into_boxed_slice of a 1 MiB vector with spare capacity",
         Function::batched(

@@ -15,7 +15,6 @@
 use std::fmt::Write;
 use std::hint::black_box;
 
-use crate::common::TARGET_RATIO;
 use crate::common::suite::{Function, Group, Suite};
 
 /// The String suite.
@@ -42,11 +41,6 @@ fn groups() -> Vec<Group> {
     ]
 }
 
-/// A group of `"std"` and `"allockit"` compared with the house target.
-fn pair(name: &'static str, about: &'static str, std: Function, ours: Function) -> Group {
-    Group::new(name, about).function(std).function(ours).compare("allockit", "std", TARGET_RATIO)
-}
-
 /// 1 MiB of ASCII.
 fn ascii_text() -> String {
     (0..MIB).map(|i| char::from(b' ' + (i % 95) as u8)).collect()
@@ -63,7 +57,7 @@ fn mixed_text() -> String {
 fn push_str() -> Group {
     const PIECE: &str = "0123456789abcdef";
     let n = MIB / PIECE.len();
-    pair(
+    Group::versus_std(
         "string_push_str",
         "push_str 1 MiB in 16-byte pieces into a new string",
         Function::iter("std", move || {
@@ -87,7 +81,7 @@ fn push_str() -> Group {
 
 /// `push` of one million copies of `ch` into a new string.
 fn push(name: &'static str, about: &'static str, ch: char) -> Group {
-    pair(
+    Group::versus_std(
         name,
         about,
         Function::iter("std", move || {
@@ -111,7 +105,7 @@ fn push(name: &'static str, about: &'static str, ch: char) -> Group {
 
 /// `write!` of 100,000 integers, comma-separated, into a new string.
 fn write_ints() -> Group {
-    pair(
+    Group::versus_std(
         "string_write_ints",
         "write! 100,000 integers into a new string",
         Function::iter("std", || {
@@ -136,7 +130,7 @@ fn write_ints() -> Group {
 fn from_utf8(name: &'static str, about: &'static str, text: String) -> Group {
     let theirs: Vec<u8> = text.as_bytes().to_vec();
     let ours: allockit::Vec<u8> = allockit::Vec::from(text.as_bytes());
-    pair(
+    Group::versus_std(
         name,
         about,
         Function::batched("std", move || theirs.clone(), |v| String::from_utf8(v).unwrap()),
@@ -153,7 +147,7 @@ fn clone() -> Group {
     let text = mixed_text();
     let ours = allockit::String::from(text.as_str());
     let theirs = text;
-    pair(
+    Group::versus_std(
         "string_clone",
         "clone a 1 MiB string",
         Function::iter("std", move || black_box(&theirs).clone()),

@@ -7,7 +7,6 @@
 
 use std::hint::black_box;
 
-use crate::common::TARGET_RATIO;
 use crate::common::suite::{Function, Group, Suite};
 
 /// The Vec suite.
@@ -32,15 +31,10 @@ fn groups() -> Vec<Group> {
     ]
 }
 
-/// A group of `"std"` and `"allockit"` compared with the house target.
-fn pair(name: &'static str, about: &'static str, std: Function, ours: Function) -> Group {
-    Group::new(name, about).function(std).function(ours).compare("allockit", "std", TARGET_RATIO)
-}
-
 /// `push` one million `u64`s into a new vector without reserving: every growth step
 /// (4, 8, 16, ... 2^20 elements) goes through the allocator, and the vector is freed.
 fn push() -> Group {
-    pair(
+    Group::versus_std(
         "vec_push",
         "push 1M u64 into a new vector, then free it",
         Function::iter("std", || {
@@ -65,7 +59,7 @@ fn push() -> Group {
 fn extend_from_slice() -> Group {
     let src: Vec<u8> = (0..1 << 20).map(|i| i as u8).collect();
     let src2 = src.clone();
-    pair(
+    Group::versus_std(
         "vec_extend_from_slice",
         "extend_from_slice of 1 MiB into a new vector",
         Function::iter("std", move || {
@@ -83,7 +77,7 @@ fn extend_from_slice() -> Group {
 
 /// `collect` a range of one million `u64`s: an exact size hint, so one allocation.
 fn collect() -> Group {
-    pair(
+    Group::versus_std(
         "vec_collect",
         "collect a range of 1M u64",
         Function::iter("std", || (0..black_box(N)).collect::<Vec<u64>>()),
@@ -97,7 +91,7 @@ fn clone_strings() -> Group {
     let theirs: Vec<String> = (0..100_000).map(|i| format!("string number {i}")).collect();
     let mut ours = allockit::Vec::new();
     ours.extend_from_slice(&theirs);
-    pair(
+    Group::versus_std(
         "vec_clone_strings",
         "clone a vector of 100,000 short Strings",
         Function::iter("std", move || black_box(&theirs).clone()),
@@ -109,7 +103,7 @@ fn clone_strings() -> Group {
 fn iter_sum() -> Group {
     let theirs: Vec<u64> = (0..N).collect();
     let ours: allockit::Vec<u64> = (0..N).collect();
-    pair(
+    Group::versus_std(
         "vec_iter_sum",
         "sum 1M u64 through an iterator",
         Function::iter("std", move || black_box(&theirs).iter().sum::<u64>()),
@@ -122,7 +116,7 @@ fn iter_sum() -> Group {
 fn insert_remove_front() -> Group {
     let mut theirs: Vec<u64> = (0..FRONT_LEN).collect();
     let mut ours: allockit::Vec<u64> = (0..FRONT_LEN).collect();
-    pair(
+    Group::versus_std(
         "vec_insert_remove_front",
         "1,000 x insert(0) + remove(0) on 1,000 u64",
         Function::iter("std", move || {
@@ -149,7 +143,7 @@ fn insert_remove_front() -> Group {
 fn retain() -> Group {
     let theirs: Vec<u64> = (0..N).collect();
     let ours: allockit::Vec<u64> = (0..N).collect();
-    pair(
+    Group::versus_std(
         "vec_retain",
         "retain the even half of 1M u64 (clone outside the clock)",
         Function::batched(

@@ -58,9 +58,16 @@
 //!
 //! The bump-style variants (`bumpalo`, `bump`, `arena`) keep the long-lived tree in an
 //! allocator of its own and build every short-lived tree (the stretch tree included) in
-//! a second one that is reset after each tree. A reset keeps the largest chunk, so after
-//! the stretch tree (the biggest) every later tree reuses that chunk and the parent heap
-//! is not asked for memory again. `typed-arena` follows the Benchmarks Game's fastest
+//! a second one that is reset after each tree. A reset keeps the largest chunk. bumpalo's
+//! chunks double without limit, so after the stretch tree (the biggest) its kept chunk
+//! holds every later tree and the parent heap is not asked again. allockit's `Bump` and
+//! `Arena` stop doubling at 16 MiB chunks, so a tree of 16 MiB or more (depth 19 and
+//! up: a depth-`d` tree is `2^(d+5)` bytes) overflows the kept chunk and takes new ones
+//! from the parent every time, to be freed again at the next reset: at depth 21 that is
+//! about 1.2 GiB requested against bumpalo's 384 MiB, at some cost in page faults.
+//! [`Bump::reset_keep_chunks`] (the reset the docs give for steady-state loops) would
+//! avoid it; the variants use `reset()` as bumpalo's does, so the row shows what a user
+//! of the default reset gets. `typed-arena` follows the Benchmarks Game's fastest
 //! Rust programs: a new arena per tree, so each tree's chunks come from `malloc` and go
 //! back to it. (Those programs also spread the depths over every core with rayon; here
 //! every variant but `arena-2-threads` runs on one thread, so the rows compare
@@ -82,9 +89,10 @@
 //! # Reading the memory columns
 //!
 //! "Requested" is what the variant asks of the heap *below* the allocator under test
-//! (see `meter.rs`): every node for the `Box` variants (16 bytes times the nodes built,
+//! (see `benches/common/meter.rs`): every node for the `Box` variants (16 bytes times the nodes built,
 //! about 1 GiB at depth 18), only the chunks for the bump-style ones (the stretch tree's
-//! chunks, kept and reused, plus the long-lived tree's), and for `typed-arena` every
+//! chunks and the long-lived tree's, plus, for ours from depth 19, the chunks each big
+//! tree takes beyond the one kept; see above), and for `typed-arena` every
 //! tree's chunks again, since each tree has a new arena. "Peak live" is the most of those
 //! bytes allocated at once: the stretch tree's 16 MiB for the `Box` variants, which free
 //! it node by node, and the chunks kept after it for the bump-style ones.

@@ -1,7 +1,7 @@
 //! The benchmark report: every comparison allockit makes, in one process, one command.
 //!
 //! ```text
-//! cargo bench --bench report                  # the full run (about 10 minutes), writes the README table and plot
+//! cargo bench --bench report                  # the full run (15-25 minutes), writes the README table and plot
 //! cargo bench --bench report -- --quick       # fewer rounds, binary-trees at depth 18, a 1 MB document
 //! cargo bench --bench report -- --test        # every workload once at a tiny size (CI)
 //! cargo bench --bench report -- --only trees  # one section: pairs, trees or parser
@@ -304,6 +304,7 @@ fn trees(options: &Options, report: &mut Report) {
             about: variant.about,
             ours: variant.ours,
             ns: timing::median(samples),
+            rounds: samples.clone(),
             units: expected.nodes,
             instructions,
             memory,
@@ -331,9 +332,11 @@ fn tree_targets(
         [("glibc", 0.25), ("mimalloc", 0.5), ("bumpalo", 1.0), ("typed-arena", 1.0)]
     {
         if let Some(p) = index(peer) {
+            let ratio = Ratio::of(&samples[bump], &samples[p]);
             targets.push(TargetRow {
                 what: format!("bump time / {peer} time"),
-                value: Ratio::of(&samples[bump], &samples[p]).ratio,
+                value: ratio.ratio,
+                of_medians: Some(ratio.ours_ns / ratio.peer_ns),
                 target,
             });
         }
@@ -342,6 +345,7 @@ fn tree_targets(
         targets.push(TargetRow {
             what: "bump instructions per node".into(),
             value: instructions,
+            of_medians: None,
             target: 50.0,
         });
     }
@@ -379,6 +383,7 @@ fn parse(options: &Options, report: &mut Report) {
             about: variant.about,
             ours: variant.ours,
             ns: timing::median(samples),
+            rounds: samples.clone(),
             units: expected.nodes,
             instructions: None,
             memory,

@@ -87,6 +87,8 @@ pub struct MemoryRow {
     pub ours: bool,
     /// Median time of a whole run, ns.
     pub ns: f64,
+    /// Every round's time, ns.
+    pub rounds: Vec<f64>,
     /// Nodes built in a run.
     pub units: u64,
     /// Instructions per node, if counted.
@@ -116,8 +118,11 @@ impl MemoryRow {
 pub struct TargetRow {
     /// What is compared.
     pub what: String,
-    /// The measured value.
+    /// The measured value (for a time: the median of the per-round ratios).
     pub value: f64,
+    /// For a time: the ratio of the two median times, which can differ from `value`
+    /// when rounds vary (a MISS by one and an OK by the other is a tie).
+    pub of_medians: Option<f64>,
     /// The largest value that meets the target.
     pub target: f64,
 }
@@ -125,8 +130,10 @@ pub struct TargetRow {
 impl TargetRow {
     /// The row as a line of the console table.
     pub fn line(&self) -> String {
+        let medians =
+            self.of_medians.map_or(String::new(), |r| format!("  (of the medians: {r:.3})"));
         format!(
-            "target: {:<36} {:>8.3}  <= {:<6}  {}",
+            "target: {:<36} {:>8.3}  <= {:<6}  {}{medians}",
             self.what,
             self.value,
             self.target,
@@ -167,6 +174,11 @@ fn verdict(value: f64, target: f64) -> &'static str {
 
 fn target_text(target: f64) -> String {
     if target == NO_TARGET { "-".into() } else { format!("{target:.2}") }
+}
+
+/// Round times, in order, for the Markdown.
+fn rounds(ns: &[f64]) -> String {
+    ns.iter().map(|&t| Nanos(t).to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// A byte count with a binary unit.
@@ -353,21 +365,31 @@ impl Report {
         md.push_str(&Self::memory_table(&self.trees, "node"));
         md.push('\n');
         for r in &self.trees {
-            let _ = writeln!(md, "- **{}**: {}", r.name, r.about);
+            let _ = writeln!(md, "- **{}**: {}; rounds: {}", r.name, r.about, rounds(&r.rounds));
         }
         md.push('\n');
         if !self.tree_targets.is_empty() {
-            let _ = writeln!(md, "| target | value | at most | verdict |\n|---|--:|--:|---|");
+            let _ = writeln!(
+                md,
+                "| target | value | ratio of the medians | at most | verdict |\n|---|--:|--:|--:|---|"
+            );
             for t in &self.tree_targets {
                 let _ = writeln!(
                     md,
-                    "| {} | {:.3} | {} | {} |",
+                    "| {} | {:.3} | {} | {} | {} |",
                     t.what,
                     t.value,
+                    t.of_medians.map_or("-".into(), |r| format!("{r:.3}")),
                     t.target,
                     verdict(t.value, t.target)
                 );
             }
+            let _ = writeln!(
+                md,
+                "\nA time's value is the median of the per-round ratios (each round runs every \
+                 variant once, so a slow moment of the machine hits both sides of a ratio); \
+                 the ratio of the median times is shown beside it.\n"
+            );
             md.push('\n');
         }
         md
@@ -382,7 +404,7 @@ impl Report {
         md.push_str(&Self::memory_table(&self.parser, "node"));
         md.push('\n');
         for r in &self.parser {
-            let _ = writeln!(md, "- **{}**: {}", r.name, r.about);
+            let _ = writeln!(md, "- **{}**: {}; rounds: {}", r.name, r.about, rounds(&r.rounds));
         }
         md.push('\n');
         md

@@ -23,10 +23,10 @@ struct Bar {
     target: f64,
 }
 
-/// The axis: ratios from 1/16 to 4, log2.
+/// The axis: ratios from 1/16 to 8, log2.
 const MIN_LOG: f64 = -4.0;
-const MAX_LOG: f64 = 2.0;
-const LABEL_WIDTH: f64 = 330.0;
+const MAX_LOG: f64 = 3.0;
+const LABEL_WIDTH: f64 = 400.0;
 const PLOT_WIDTH: f64 = 480.0;
 const ROW: f64 = 16.0;
 const TOP: f64 = 48.0;
@@ -85,9 +85,16 @@ pub fn ratios(report: &Report) -> String {
         report.mode
     );
     // Grid lines and their labels.
-    for (log, label) in
-        [(-4, "1/16"), (-3, "1/8"), (-2, "1/4"), (-1, "1/2"), (0, "1"), (1, "2"), (2, "4")]
-    {
+    for (log, label) in [
+        (-4, "1/16"),
+        (-3, "1/8"),
+        (-2, "1/4"),
+        (-1, "1/2"),
+        (0, "1"),
+        (1, "2"),
+        (2, "4"),
+        (3, "8"),
+    ] {
         let gx = x(2f64.powi(log));
         let colour = if log == 0 { "#000" } else { "#ddd" };
         let _ = writeln!(

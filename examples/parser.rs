@@ -581,15 +581,15 @@ impl<'b> Env<'b> {
         self.bindings.iter().rev().find(|(n, _)| *n == name).map(|&(_, value)| value)
     }
 
-    /// Runs a statement; returns the name it bound (if any) and its value.
-    fn run(&mut self, statement: &Stmt<'b>) -> Result<(Option<&'b str>, f64), String> {
+    /// Runs a statement and returns its value (for `let`, the value bound).
+    fn run(&mut self, statement: &Stmt<'b>) -> Result<f64, String> {
         match *statement {
             Stmt::Let(name, value) => {
                 let value = self.eval(value)?;
                 self.bindings.push((name, value));
-                Ok((Some(name), value))
+                Ok(value)
             }
-            Stmt::Expr(value) => Ok((None, self.eval(value)?)),
+            Stmt::Expr(value) => self.eval(value),
         }
     }
 
@@ -701,7 +701,7 @@ fn show_values(program: &[Stmt<'_>]) {
             Stmt::Expr(value) => value.to_string(),
         };
         match env.run(statement) {
-            Ok((_, value)) => {
+            Ok(value) => {
                 println!("   {shown:<54} {}=> {}{}", style(GREEN), number(value), style(RESET))
             }
             Err(message) => {
@@ -1179,7 +1179,7 @@ mod tests {
         let bump = Bump::new();
         let program = parse(PROGRAM, &bump).unwrap();
         let mut env = Env::new();
-        let values: std::vec::Vec<f64> = program.iter().map(|s| env.run(s).unwrap().1).collect();
+        let values: std::vec::Vec<f64> = program.iter().map(|s| env.run(s).unwrap()).collect();
         assert_eq!(values[4], 512.0); // tower
         assert_eq!(values[5], -4.0); // negated
         assert_eq!(values[6], 35.0); // mixed: 7 + 30 - (2 % 3)

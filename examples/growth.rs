@@ -5,7 +5,8 @@
 //! cargo run --example growth                          # N = 100,000 u64s
 //! cargo run --example growth -- 1000000               # N = 1,000,000
 //! cargo run --example growth -- 5000 --svg /tmp/g.svg  # the chart elsewhere
-//! cargo +nightly run --example growth --features nightly
+//! cargo run --example growth --features nightly       # core's Allocator (nightly)
+//! cargo +stable run --example growth                  # allocator-api2's, on stable
 //! ```
 //!
 //! The chart goes to `target/growth.svg` unless `--svg PATH` says otherwise (render it
@@ -25,8 +26,8 @@
 //! the same address comes back, nothing is copied), or *moves* it: it allocates a bigger
 //! block elsewhere, copies the old contents over and frees the old block.
 //!
-//! Doubling is what makes `push` cheap. Suppose every grow moves. After N pushes the
-//! capacity `c` is less than 2N, and the grows have copied the old capacities:
+//! Doubling is what makes `push` cheap. Suppose every grow moves. After N pushes (N > 4)
+//! the capacity `c` is less than 2N, and the grows have copied the old capacities:
 //!
 //! ```text
 //!   pushes      1 2 3 4 │ 5 .. 8 │ 9 ..... 16 │ 17 ........ 32 │ 33 ...
@@ -39,16 +40,16 @@
 //! So N pushes copy fewer than 2N elements on top of writing N: a constant amount of
 //! work per push, *amortized* O(1), even though a single push that grows copies the
 //! whole vector. Growing by a fixed step instead (say 16 more slots each time) would copy
-//! 16 + 32 + 48 + ... ≈ N² / 32 elements: O(N) per push. Between two grows the total
-//! copied sits between about 1× and 2× the bytes pushed: 2× just after a grow, 1× just
-//! before the next.
+//! 16 + 32 + 48 + ... ≈ N² / 32 elements: O(N) per push. For a vector whose every grow
+//! moves, the total copied stays between about 1× and 2× the bytes pushed: 2× just after
+//! a grow, 1× just before the next.
 //!
 //! # In place: what a bump allocator does
 //!
 //! `allockit`'s [`Bump`] hands out memory by moving a pointer upward through a chunk.
 //! The block that ends at the bump pointer is the *newest* one, and it grows in place
-//! by moving the pointer further: a grow costs an addition and a comparison, and copies
-//! nothing. Once anything else is allocated after the vector, the vector is no longer the
+//! by moving the pointer further: a grow is a few comparisons and a pointer update, and
+//! copies nothing. Once anything else is allocated after the vector, the vector is no longer the
 //! newest block: its next grow must take fresh memory above and copy, and the old buffer
 //! stays behind until the bump is reset (a bump frees only its newest block).
 //!
@@ -74,9 +75,11 @@
 //!
 //! 1. **Global**: the global heap (on Linux with glibc, `realloc`, which extends a block
 //!    in place when the memory after it is free). Whatever it actually does is what the
-//!    table shows; the run goes first, so it sees the heap of a fresh process.
+//!    table shows; it runs first, before the other vectors have used the heap.
 //! 2. **Bump (newest)**: a [`Bump`] whose first chunk has room for the final capacity,
-//!    with nothing else allocated: every grow in place, 0 bytes copied.
+//!    with nothing else allocated: every grow in place, 0 bytes copied. (In a smaller
+//!    chunk, a vector that is the chunk's only block and outgrows it would grow the
+//!    chunk itself through the parent's `grow`, that is `realloc` again.)
 //! 3. **Bump (not newest)**: a [`Bump`] where a `u64` is allocated right after the
 //!    vector each time the vector gets a new block: every grow moves and copies.
 //! 4. **with_capacity(N)**: `Vec::with_capacity_in(N, Global)`, one allocation and no
@@ -114,8 +117,8 @@ const USAGE: &str = "usage: growth [N] [--svg PATH]
 
 /// Pushes per vector unless the command line says otherwise.
 const DEFAULT_N: usize = 100_000;
-/// The most pushes accepted: each of the four vectors holds up to 16 × N bytes.
-const MAX_N: usize = 1 << 28;
+/// The most pushes accepted: vectors of up to 512 MiB (and a bump holding twice that).
+const MAX_N: usize = 1 << 26;
 /// Where the chart goes unless `--svg` says otherwise.
 const DEFAULT_SVG: &str = "target/growth.svg";
 /// Bytes per element: the vectors hold `u64`s.
@@ -249,7 +252,7 @@ impl Trace {
 }
 
 /// How the vector starts.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Start {
     /// `Vec::new_in`: empty, growing by the rule.
     Empty,
@@ -268,8 +271,8 @@ fn watch<A: Allocator>(inner: A, n: usize, start: Start, mut after_call: impl Fn
     let tracer = Tracing::with_sink(inner, |event: &Event| log.borrow_mut().push(*event));
     let mut changes = StdVec::with_capacity(LOG_ROOM);
     let mut seen = 0;
-    // Moves the events the tracer recorded since the last look into `changes`.
-    let mut take = |push: usize, capacity: usize, changes: &mut StdVec<Change>| {
+    // Copies the events recorded since the last look into `changes`: true if there were any.
+    let mut take = |push: usize, capacity: usize| {
         let log = log.borrow();
         let new = &log[seen..];
         seen = log.len();
@@ -281,12 +284,12 @@ fn watch<A: Allocator>(inner: A, n: usize, start: Start, mut after_call: impl Fn
         Start::Empty => Vec::new_in(&tracer),
         Start::Reserved => Vec::with_capacity_in(n, &tracer),
     };
-    if take(0, v.capacity(), &mut changes) {
+    if take(0, v.capacity()) {
         after_call();
     }
     for i in 0..n {
         v.push(i as u64);
-        if take(i + 1, v.capacity(), &mut changes) {
+        if take(i + 1, v.capacity()) {
             after_call();
         }
     }
@@ -458,15 +461,18 @@ fn print_notes(runs: &[Run], n: usize) {
     ));
     bullet(&format!(
         "Bump (newest): the vector's block ends at the bump pointer, so a grow only moves the \
-         pointer: {} of {grows} grows in place, {} bytes copied.",
+         pointer: {} of {grows} grows in place, {} bytes copied. Dropping the vector, still the \
+         newest block, gave its bytes back: the bump holds {} afterwards.",
         newest.trace.grows_in_place(),
-        group(newest.trace.bytes_copied())
+        group(newest.trace.bytes_copied()),
+        bytes(newest.left_in_bump.unwrap_or(0))
     ));
     let held = not_newest.left_in_bump.unwrap_or(0);
     bullet(&format!(
         "Bump (not newest): a u64 allocated after the vector each time it grows pins it: {} of \
-         {grows} grows moved, copying {} ({}~×~N~×~8), and the bump still holds every old \
-         buffer: {} handed out, {:.1}× the final vector. Being the newest block is what makes \
+         {grows} grows moved, copying {} ({}~×~N~×~8). No buffer it left was the newest block, \
+         so none could be given back: after the vector is dropped the bump still holds {}, \
+         {:.1}× the final vector, until it is reset. Being the newest block is what makes \
          growing free.",
         not_newest.trace.grows_moved(),
         bytes(not_newest.trace.bytes_copied()),
@@ -488,9 +494,10 @@ fn print_notes(runs: &[Run], n: usize) {
     if cfg!(all(target_os = "linux", target_env = "gnu")) && remapped > 0 {
         let _ = write!(
             about_global,
-            " {remapped} of the moves were of blocks of 128 KiB or more, which glibc maps with \
-             mmap and moves with mremap, remapping pages instead of copying bytes; Tracing sees \
-             only the new address, so for Global the bytes copied are an upper bound."
+            " {remapped} of the moves were of blocks of 128 KiB or more, which glibc normally \
+             maps with mmap and moves with mremap, remapping pages instead of copying bytes; \
+             Tracing sees only the new address, so for Global the bytes copied may overstate \
+             the copying."
         );
     }
     bullet(&about_global);
@@ -1108,7 +1115,7 @@ fn copied_panel(svg: &mut String, runs: &[Run], n: usize, x: LogAxis) {
         lines.extend([
             "",
             "Global's moves of blocks from 128 KiB",
-            "up are glibc's mremap: pages",
+            "up are usually glibc's mremap: pages",
             "remapped, not copied, yet counted.",
         ]);
     }

@@ -111,8 +111,12 @@ impl Event {
             && self.call != Call::Deallocate
     }
 
-    /// The bytes a moving resize copied: the smaller of the old and new sizes. Zero for
-    /// anything else.
+    /// The bytes a moving resize had to carry over: the smaller of the old and new
+    /// sizes. Zero for anything else.
+    ///
+    /// This is what the `Allocator` contract makes the inner allocator preserve, not a
+    /// measurement: a heap may move a large block by remapping its pages (glibc's
+    /// `realloc` uses `mremap` for blocks of 128 KiB and more) without copying a byte.
     pub fn bytes_copied(&self) -> usize {
         match self.old {
             Some((_, old)) if self.moved() => old.size().min(self.layout.size()),

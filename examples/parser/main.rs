@@ -21,7 +21,7 @@
 //!   no ownership, no destructor. A later pass may point two parents at one node.
 //! - **No per-node free.** A tree of `Box`es is dropped node by node, one `free` each.
 //!   The bump never drops its nodes (`Expr` has nothing to drop, and a `const` assertion
-//!   below checks it); it gives whole chunks back.
+//!   in `ast.rs` checks it); it gives whole chunks back.
 //! - **Locality.** Nodes are allocated one after the other, so a tree lies in a few
 //!   contiguous runs of memory. Children are finished before their parent, so the tree
 //!   is laid out in post-order, the order in which an evaluator visits it:

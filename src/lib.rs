@@ -22,6 +22,20 @@
 //! assert_eq!(w.capacity(), 8); // std's growth rule: 8 is the minimum for bytes
 //! ```
 //!
+//! # Choosing an allocator
+//!
+//! | allocator                 | allocate                       | free                                   | threads                        | use it for |
+//! |---------------------------|--------------------------------|----------------------------------------|--------------------------------|------------|
+//! | [`Global`](alloc::Global) | the global heap (`malloc`)     | each block, any order                  | any                            | data with independent lifetimes: the default |
+//! | [`Bump`]                  | a pointer bump: a few instructions | all at once (`reset`, drop, [scopes](Bump::scope)); the newest block also singly | one (`!Sync`)      | phases: a parse, a compile pass, a frame, a request, whose data all dies together |
+//! | [`Arena`]                 | a compare-and-swap bump, or a plain bump through a per-thread [`LocalArena`](arena::LocalArena) | all at once (`reset`, drop) | shared (`Sync`) | the same, when several threads build the data: a request served by a thread pool |
+//! | [`Pool`]                  | pop a free list                | each block, back on the free list      | one; [`SyncPool`] shares one   | many objects of one size that come and go: nodes, connections, messages |
+//!
+//! The rule of thumb: if the data dies together, bump it (`Bump`, or `Arena` across
+//! threads); if objects of one size die one by one and are replaced, pool them; otherwise
+//! use the heap. Each allocator module's docs explain how it works inside, with diagrams,
+//! and `cargo run --example tour` shows every one of them at work, call by call.
+//!
 //! # What is inside
 //!
 //! | module                  | what it holds                                                       |
@@ -34,8 +48,20 @@
 //! | [`raw_vec`]             | `RawVec<T, A>`: the growth engine (amortized doubling) behind `Vec` |
 //! | [`vec`](mod@vec)        | `Vec<T, A>`, its iterators and the [`vec!`] macro                   |
 //! | [`string`]              | `String<A>` (UTF-8 over `Vec<u8>`) and the [`format_string!`] macro |
-//! | [`wrappers`]            | [`Counting`] (allocation counts) and [`FromGlobalAlloc`] (`GlobalAlloc` as `Allocator`) |
+//! | [`wrappers`]            | [`Counting`] (allocation counts), [`Tracing`](wrappers::Tracing) (every call, as it happens), [`FaultInjecting`](wrappers::FaultInjecting) (refusals on a schedule) and [`FromGlobalAlloc`] (`GlobalAlloc` as `Allocator`) |
 //! | [`TryReserveError`]     | why a fallible reservation failed                                   |
+//!
+//! # Learning how Rust allocates
+//!
+//! The examples are a course in themselves:
+//!
+//! - `cargo run --example tour`: `Layout`, the `Allocator` trait, and every collection
+//!   and allocator of the crate, with each allocator call printed as it happens;
+//! - `cargo run --example growth`: how a `Vec`'s capacity doubles, and what each growth
+//!   copies over the global heap and over a `Bump`, drawn as an SVG chart;
+//! - `cargo run --example parser`: an expression parser whose AST lives in a `Bump`;
+//! - `cargo run --release --example server`: an HTTP server with per-request arenas that,
+//!   once warm, takes nothing from the global allocator.
 //!
 //! # Nightly and stable
 //!

@@ -11,6 +11,8 @@
 //! |------------------------|------------------------------------|------------------------------------------------------------------|
 //! | [`Counting<A>`]        | an `Allocator` or a `GlobalAlloc`  | count allocations, frees, resizes, failures and live/peak bytes  |
 //! | [`FromGlobalAlloc<G>`] | a zero-sized `GlobalAlloc`         | use `std::alloc::System`, mimalloc, jemalloc... as an `Allocator` |
+//! | [`Tracing<A, S>`]      | an `Allocator` or a `GlobalAlloc`  | see every call as it happens: sizes, in place or moved, failures  |
+//! | [`FaultInjecting<A>`]  | an `Allocator` or a `GlobalAlloc`  | refuse requests on a schedule, to test out-of-memory handling     |
 //!
 //! **[`Counting`]** answers "how much does this allocate?". In a test, assert that a
 //! function makes exactly the allocations you expect; in a server, take a
@@ -25,6 +27,16 @@
 //! the same allocator becomes an `Allocator`, so one binary can hold collections over
 //! the system allocator, over mimalloc and over a [`Bump`](crate::Bump) side by side, for
 //! instance to benchmark them against each other.
+//!
+//! **[`Tracing`]** answers "what is my collection doing to the allocator?". Each call is
+//! reported to a sink after the inner allocator answered, as an
+//! [`Event`](tracing::Event): a closure, or [`Stderr`](tracing::Stderr), which prints a
+//! line per call without allocating, so the tracer can be the `#[global_allocator]`.
+//!
+//! **[`FaultInjecting`]** answers "what happens when memory runs out?". Its
+//! [`FaultPlan`] refuses the n-th request, every request after n, every k-th, every
+//! request above a size, or a seeded random one in n; a refused request never reaches
+//! the inner allocator.
 //!
 //! Wrappers compose: `Counting<FromGlobalAlloc<System>>` counts what a collection asks of
 //! the system allocator, and `Bump<&Counting<Global>>` counts the chunks a bump takes from
@@ -57,8 +69,14 @@
 
 #[cfg(target_has_atomic = "ptr")]
 mod counting;
+#[cfg(all(target_has_atomic = "ptr", target_has_atomic = "64"))]
+mod fault_injecting;
 mod from_global;
+pub mod tracing;
 
 #[cfg(target_has_atomic = "ptr")]
 pub use counting::{Counting, CountingStats};
+#[cfg(all(target_has_atomic = "ptr", target_has_atomic = "64"))]
+pub use fault_injecting::{FaultInjecting, FaultPlan, FaultStats};
 pub use from_global::FromGlobalAlloc;
+pub use tracing::Tracing;

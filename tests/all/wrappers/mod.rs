@@ -8,11 +8,18 @@
 //!   `GlobalAlloc` that records every call: zero-sized layouts never reach it, `realloc`
 //!   for the same alignment, allocate-copy-free for another, zeroing, null as `AllocError`.
 //!
+//! - [`tracing`]: `Tracing<A, S>`: the events of known operation sequences, in place
+//!   versus moved, refusals, the printed lines, the `GlobalAlloc` side;
+//! - [`fault_injecting`]: `FaultInjecting<A>`: every plan's schedule, unchanged
+//!   collections after refusals, the seeded random plan, the `GlobalAlloc` side.
+//!
 //! `Counting<System>` as the program's `#[global_allocator]` is tested by its own binary,
 //! `tests/counting_global.rs`.
 
 mod counting;
+mod fault_injecting;
 mod from_global;
+mod tracing;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};

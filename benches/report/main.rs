@@ -234,6 +234,8 @@ fn pairs(options: &Options, report: &mut Report) {
                 continue;
             }
             let samples = timing::interleave(&mut group.functions, options.rounds, options.sample);
+            // A function in several comparisons (ours against each peer) is measured once.
+            let mut measured: Vec<(&str, memory::Memory)> = Vec::new();
             for comparison in &group.comparisons {
                 let index =
                     |name: &str| {
@@ -243,10 +245,11 @@ fn pairs(options: &Options, report: &mut Report) {
                     };
                 let ratio =
                     Ratio::of(&samples[index(comparison.ours)], &samples[index(comparison.peer)]);
-                let memory =
-                    |function: &str| memory::measure(&["pair", suite.name, group.name, function]);
-                let memory =
-                    options.pair_memory.then(|| (memory(comparison.ours), memory(comparison.peer)));
+                let memory = options.pair_memory.then(|| {
+                    let mut of =
+                        |function| measured_memory(&mut measured, suite.name, group.name, function);
+                    (of(comparison.ours), of(comparison.peer))
+                });
                 let row = Row {
                     suite: suite.name,
                     group: group.name,
@@ -261,6 +264,22 @@ fn pairs(options: &Options, report: &mut Report) {
             }
         }
     }
+}
+
+/// The memory of one iteration of `suite/group/function`, from `measured` or, the first
+/// time, from a child process.
+fn measured_memory<'f>(
+    measured: &mut Vec<(&'f str, memory::Memory)>,
+    suite: &str,
+    group: &str,
+    function: &'f str,
+) -> memory::Memory {
+    if let Some((_, memory)) = measured.iter().find(|(name, _)| *name == function) {
+        return *memory;
+    }
+    let memory = memory::measure(&["pair", suite, group, function]);
+    measured.push((function, memory));
+    memory
 }
 
 /// A function that calls `run` once per iteration and checks that it computed what the

@@ -29,6 +29,29 @@ impl LogAxis {
     }
 }
 
+/// The horizontal grid of a log₂ axis `y`: a line at every power of two, darker and
+/// labelled (by `label`) at every other one.
+pub(super) fn horizontal_grid(svg: &mut String, y: LogAxis, label: impl Fn(u64) -> String) {
+    for value in y.powers(1) {
+        let py = y.at(value as f64);
+        let even = value.trailing_zeros() % 2 == 0;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{py:.1}" x2="{RIGHT}" y2="{py:.1}" stroke="{}"/>"##,
+            if even { "#e4e4e4" } else { "#f2f2f2" }
+        );
+        if even {
+            let _ = writeln!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text>"##,
+                LEFT - 6.0,
+                py + 4.0,
+                label(value)
+            );
+        }
+    }
+}
+
 /// The ticks and labels of the pushes axis, at `y` (the axis line) with labels below.
 pub(super) fn pushes_axis(svg: &mut String, x: LogAxis, n: usize, y: f64) {
     let _ = writeln!(svg, r##"<line x1="{LEFT}" y1="{y}" x2="{RIGHT}" y2="{y}" stroke="#333"/>"##);

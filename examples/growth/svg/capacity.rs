@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::vec::Vec as StdVec;
 
-use super::axes::{LogAxis, pushes_axis};
+use super::axes::{LogAxis, horizontal_grid, pushes_axis};
 use super::marks::Mark;
 use super::{LANE, LANES_TOP, LEFT, LEGEND, P1_BOTTOM, P1_TOP, RIGHT, escape};
 use crate::runs::Run;
@@ -34,24 +34,7 @@ pub(super) fn capacity_panel(svg: &mut String, runs: &[Run], n: usize, x: LogAxi
     );
 
     // Grid: a line per power of two, labelled every other one.
-    for c in y.powers(1) {
-        let py = y.at(c as f64);
-        let even = c.trailing_zeros() % 2 == 0;
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{LEFT}" y1="{py:.1}" x2="{RIGHT}" y2="{py:.1}" stroke="{}"/>"##,
-            if even { "#e4e4e4" } else { "#f2f2f2" }
-        );
-        if even {
-            let _ = writeln!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text>"##,
-                LEFT - 6.0,
-                py + 4.0,
-                group(c as usize)
-            );
-        }
-    }
+    horizontal_grid(svg, y, |c| group(c as usize));
     // A faint vertical line at every push that called the allocator, through the lanes.
     let lanes_bottom = LANES_TOP + LANE * runs.len() as f64;
     let mut pushes: StdVec<usize> =

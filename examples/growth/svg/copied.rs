@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::vec::Vec as StdVec;
 
-use super::axes::{LogAxis, bytes_tick, pushes_axis};
+use super::axes::{LogAxis, bytes_tick, horizontal_grid, pushes_axis};
 use super::marks::Mark;
 use super::{LEFT, LEGEND, P2_BOTTOM, P2_TOP, RIGHT, ZERO_ROW, escape};
 use crate::record::ELEM;
@@ -28,24 +28,7 @@ pub(super) fn copied_panel(svg: &mut String, runs: &[Run], n: usize, x: LogAxis)
         RIGHT - LEFT,
         P2_BOTTOM - P2_TOP
     );
-    for b in y.powers(1) {
-        let py = y.at(b as f64);
-        let even = b.trailing_zeros() % 2 == 0;
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{LEFT}" y1="{py:.1}" x2="{RIGHT}" y2="{py:.1}" stroke="{}"/>"##,
-            if even { "#e4e4e4" } else { "#f2f2f2" }
-        );
-        if even {
-            let _ = writeln!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text>"##,
-                LEFT - 6.0,
-                py + 4.0,
-                bytes_tick(b)
-            );
-        }
-    }
+    horizontal_grid(svg, y, bytes_tick);
     // The band a vector that moves on every grow stays in: after p pushes it has copied
     // (capacity - 4) elements, and p <= capacity < 2p.
     let samples = 160;
